@@ -1,0 +1,151 @@
+//! All-or-nothing writes of a batch of files (SPEC §4): every new file is
+//! written beside its target first, the caller validates the result, and
+//! only then are they renamed into place. If a rename fails part-way, the
+//! files already replaced are restored from backups, so a batch never
+//! leaves a mix of old and new.
+
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// One file of a batch: where it goes and its new bytes.
+#[derive(Debug, Clone)]
+pub struct PendingFile {
+    pub target: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+fn sibling(target: &Path, tag: &str, n: usize) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.reuse-surface-{tag}-{}-{n}", std::process::id()))
+}
+
+/// Write `files` atomically. `validate` runs after everything is written
+/// to temporary files and before anything is renamed; an error from it
+/// leaves every target untouched.
+pub fn write_batch(files: &[PendingFile], validate: impl FnOnce() -> Result<()>) -> Result<()> {
+    write_batch_with_fault(files, validate, None)
+}
+
+/// [`write_batch`] with a simulated failure of the `fail_at`-th rename, so
+/// tests can prove the rollback.
+pub fn write_batch_with_fault(
+    files: &[PendingFile],
+    validate: impl FnOnce() -> Result<()>,
+    fail_at: Option<usize>,
+) -> Result<()> {
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let cleanup = |temps: &[PathBuf]| {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for (n, f) in files.iter().enumerate() {
+        let tmp = sibling(&f.target, "new", n);
+        if let Err(e) = write_synced(&tmp, &f.bytes, &f.target) {
+            cleanup(&temps);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        temps.push(tmp);
+    }
+    if let Err(e) = validate() {
+        cleanup(&temps);
+        return Err(e);
+    }
+    // Keep the originals as hard links so a failed rename can be undone.
+    let mut backups: Vec<Option<PathBuf>> = Vec::new();
+    for (n, f) in files.iter().enumerate() {
+        if f.target.exists() {
+            let bak = sibling(&f.target, "old", n);
+            let _ = std::fs::remove_file(&bak);
+            if let Err(e) = std::fs::hard_link(&f.target, &bak).or_else(|_| std::fs::copy(&f.target, &bak).map(|_| ())) {
+                cleanup(&temps);
+                cleanup(&backups.iter().flatten().cloned().collect::<Vec<_>>());
+                return Err(Error::io(&f.target, e));
+            }
+            backups.push(Some(bak));
+        } else {
+            backups.push(None);
+        }
+    }
+    for (n, (f, tmp)) in files.iter().zip(&temps).enumerate() {
+        let result = if fail_at == Some(n) {
+            Err(std::io::Error::other("injected failure"))
+        } else {
+            std::fs::rename(tmp, &f.target)
+        };
+        if let Err(e) = result {
+            // Roll back the ones already renamed.
+            for (done, bak) in files[..n].iter().zip(&backups[..n]) {
+                match bak {
+                    Some(bak) => {
+                        let _ = std::fs::rename(bak, &done.target);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(&done.target);
+                    }
+                }
+            }
+            cleanup(&temps[n..]);
+            cleanup(&backups[n..].iter().flatten().cloned().collect::<Vec<_>>());
+            return Err(Error::other(format!(
+                "could not replace {}: {e}; every file of the batch was left as it was",
+                f.target.display()
+            )));
+        }
+    }
+    cleanup(&backups.into_iter().flatten().collect::<Vec<_>>());
+    Ok(())
+}
+
+fn write_synced(tmp: &Path, bytes: &[u8], target: &Path) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(tmp, e))?;
+    file.sync_all().map_err(|e| Error::io(tmp, e))?;
+    if let Ok(meta) = std::fs::metadata(target) {
+        let _ = std::fs::set_permissions(tmp, meta.permissions());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_mid_batch_restores_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        let c = dir.path().join("c");
+        std::fs::write(&a, "old a").unwrap();
+        std::fs::write(&b, "old b").unwrap();
+        let files = vec![
+            PendingFile { target: a.clone(), bytes: b"new a".to_vec() },
+            PendingFile { target: c.clone(), bytes: b"new c".to_vec() },
+            PendingFile { target: b.clone(), bytes: b"new b".to_vec() },
+        ];
+        let err = write_batch_with_fault(&files, || Ok(()), Some(2)).unwrap_err();
+        assert!(err.to_string().contains("left as it was"));
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        assert!(!c.exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no temp files left: {names:?}");
+        write_batch(&files, || Ok(())).unwrap();
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
+        assert_eq!(std::fs::read_to_string(&c).unwrap(), "new c");
+    }
+
+    #[test]
+    fn validation_failure_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        std::fs::write(&a, "old").unwrap();
+        let files = vec![PendingFile { target: a.clone(), bytes: b"new".to_vec() }];
+        assert!(write_batch(&files, || Err(Error::Invalid("no".into()))).is_err());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,543 @@
+//! Coordination checks (SPEC §3): everything that needs more than one file
+//! or the tree being checked. Parse and schema problems come from loading;
+//! this module adds the rest, on whatever snapshot it is handed.
+
+use crate::diagnostics::{Problem, Severity};
+use crate::model::{INDEX_PATH, is_ci_workflow};
+use crate::registry::{Registry, keys, locate_problems};
+use crate::snapshot::{PathState, Snapshot};
+use crate::yaml::Seg;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Run every check and return all problems (loading problems included),
+/// with severities overridden per config, located and sorted.
+pub fn run(reg: &Registry, snap: &dyn Snapshot) -> Vec<Problem> {
+    let mut problems = reg.problems.clone();
+    let mut found = Vec::new();
+    coordination(reg, snap, &mut found);
+    problems.extend(reg.config.apply_overrides(found));
+    locate_problems(reg, &mut problems);
+    crate::diagnostics::sort(&mut problems);
+    problems
+}
+
+/// How a relation target resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved<'a> {
+    Id(&'a str),
+    Alias { alias: &'a str, canonical: &'a str },
+    Unknown,
+}
+
+/// Id and alias lookup over the valid entries.
+pub struct Names<'a> {
+    ids: HashMap<&'a str, usize>,
+    aliases: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(reg: &'a Registry) -> Self {
+        let mut ids = HashMap::new();
+        let mut aliases = HashMap::new();
+        for (i, (_, e)) in reg.valid_entries().enumerate() {
+            ids.entry(e.id.as_str()).or_insert(i);
+        }
+        for (_, e) in reg.valid_entries() {
+            for a in &e.aliases {
+                if !ids.contains_key(a.as_str()) {
+                    aliases.entry(a.as_str()).or_insert(e.id.as_str());
+                }
+            }
+        }
+        Names { ids, aliases }
+    }
+
+    pub fn resolve(&self, name: &'a str) -> Resolved<'a> {
+        if self.ids.contains_key(name) {
+            Resolved::Id(name)
+        } else if let Some(canonical) = self.aliases.get(name) {
+            Resolved::Alias { alias: name, canonical }
+        } else {
+            Resolved::Unknown
+        }
+    }
+
+    /// The canonical id a name stands for, if any.
+    pub fn canonical(&self, name: &'a str) -> Option<&'a str> {
+        match self.resolve(name) {
+            Resolved::Id(id) => Some(id),
+            Resolved::Alias { canonical, .. } => Some(canonical),
+            Resolved::Unknown => None,
+        }
+    }
+}
+
+/// Why a repo path is not acceptable as written (absolute, `..`, `\`).
+pub fn path_syntax_problem(path: &str) -> Option<&'static str> {
+    let bytes = path.as_bytes();
+    if path.starts_with('/') || path.starts_with('\\') || (bytes.len() > 1 && bytes[1] == b':') {
+        return Some("is absolute");
+    }
+    if path.contains('\\') {
+        return Some("uses `\\`; registry paths use `/`");
+    }
+    if path.split('/').any(|c| c == "..") {
+        return Some("contains `..`");
+    }
+    None
+}
+
+fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
+    let entries: Vec<(&str, &crate::model::Entry)> = reg.valid_entries().collect();
+    let names = Names::new(reg);
+
+    // duplicate-id
+    let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (path, e) in &entries {
+        by_id.entry(e.id.as_str()).or_default().push(path);
+    }
+    for (id, paths) in &by_id {
+        for path in paths.iter().skip(1) {
+            out.push(
+                Problem::new("duplicate-id", format!("capability id `{id}` is already used by {}", paths[0]))
+                    .file(*path)
+                    .node(keys(&["id"]))
+                    .capability(*id)
+                    .fix("give this entry its own id (ids never change once published), or merge the two entries"),
+            );
+        }
+    }
+
+    // alias-collision
+    let mut alias_owner: HashMap<&str, &str> = HashMap::new();
+    for (path, e) in &entries {
+        for (i, alias) in e.aliases.iter().enumerate() {
+            let node = vec![Seg::key("aliases"), Seg::Index(i)];
+            let problem = if alias == &e.id {
+                Some("alias repeats the entry's own id".to_string())
+            } else if by_id.contains_key(alias.as_str()) {
+                Some(format!("alias `{alias}` is the id of another capability"))
+            } else if let Some(other) = alias_owner.get(alias.as_str()).filter(|o| **o != e.id) {
+                Some(format!("alias `{alias}` is already an alias of `{other}`"))
+            } else {
+                alias_owner.insert(alias, &e.id);
+                None
+            };
+            if let Some(msg) = problem {
+                out.push(
+                    Problem::new("alias-collision", msg)
+                        .file(*path)
+                        .node(node)
+                        .capability(&e.id)
+                        .fix("remove the alias: an alias must resolve to exactly one entry"),
+                );
+            }
+        }
+    }
+
+    // Index against entries.
+    if let Some(index) = &reg.index {
+        let entry_at: HashMap<&str, &crate::model::Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
+        let loaded_paths: BTreeSet<&str> = reg.entries.iter().map(|e| e.source.path.as_str()).collect();
+        let mut row_ids: HashMap<&str, usize> = HashMap::new();
+        let mut row_paths: BTreeSet<&str> = BTreeSet::new();
+        for (i, row) in index.capabilities.iter().enumerate() {
+            let at = |field: &str| vec![Seg::key("capabilities"), Seg::Index(i), Seg::key(field)];
+            if let Some(first) = row_ids.insert(&row.id, i) {
+                row_ids.insert(&row.id, first);
+                out.push(
+                    Problem::new("duplicate-id", format!("index row {} repeats id `{}` (first at row {})", i + 1, row.id, first + 1))
+                        .file(INDEX_PATH)
+                        .node(at("id"))
+                        .capability(&row.id)
+                        .fix("remove the duplicate row"),
+                );
+            }
+            row_paths.insert(&row.path);
+            if let Some(why) = path_syntax_problem(&row.path) {
+                out.push(
+                    Problem::new("path-escape", format!("index row path `{}` {why}", row.path))
+                        .file(INDEX_PATH)
+                        .node(at("path"))
+                        .capability(&row.id)
+                        .fix("use a path relative to the repository root, like registry/capabilities/<slug>.md"),
+                );
+                continue;
+            }
+            match snap.state(&row.path) {
+                PathState::File => {}
+                PathState::Escapes => {
+                    out.push(
+                        Problem::new("path-escape", format!("index row path `{}` resolves outside the repository through a symlink", row.path))
+                            .file(INDEX_PATH)
+                            .node(at("path"))
+                            .capability(&row.id)
+                            .fix("point the row at the entry file inside registry/capabilities/"),
+                    );
+                    continue;
+                }
+                _ => {
+                    out.push(
+                        Problem::new("missing-entry", format!("index row points at a file that does not exist in {}", snap.describe()))
+                            .file(INDEX_PATH)
+                            .node(at("path"))
+                            .capability(&row.id)
+                            .fix("remove the row or restore the file"),
+                    );
+                    continue;
+                }
+            }
+            match entry_at.get(row.path.as_str()) {
+                Some(e) if e.id != row.id => out.push(
+                    Problem::new("id-mismatch", format!("index row id `{}` differs from the id `{}` of the entry at {}", row.id, e.id, row.path))
+                        .file(INDEX_PATH)
+                        .node(at("id"))
+                        .capability(&e.id)
+                        .fix(format!("the entry is authoritative: set the row id to `{}` (ids never change; record the old one under `aliases`)", e.id)),
+                ),
+                Some(e) => {
+                    let derived = e.derive_row(&row.path);
+                    for (field, have, want) in row.drift(&derived) {
+                        {
+                            let node = if have.is_some() { at(field) } else { vec![Seg::key("capabilities"), Seg::Index(i)] };
+                            out.push(
+                                Problem::new(
+                                    "vector-drift",
+                                    format!(
+                                        "index `{field}` is {} but the entry says {}",
+                                        have.map_or("missing".to_string(), |h| format!("`{h}`")),
+                                        want.map_or("nothing".to_string(), |w| format!("`{w}`"))
+                                    ),
+                                )
+                                .file(INDEX_PATH)
+                                .node(node)
+                                .capability(&e.id)
+                                .fix("run `reuse-surface update --apply` to re-derive the row from the entry"),
+                            );
+                        }
+                    }
+                }
+                None if loaded_paths.contains(row.path.as_str()) => {} // entry failed to parse: reported there
+                None => out.push(
+                    Problem::new("id-mismatch", format!("index row `{}` points at {}, which is not a capability entry", row.id, row.path))
+                        .file(INDEX_PATH)
+                        .node(at("path"))
+                        .capability(&row.id)
+                        .fix("point the row at the entry's file in registry/capabilities/"),
+                ),
+            }
+        }
+        for (path, e) in &entries {
+            if !row_ids.contains_key(e.id.as_str()) && !row_paths.contains(path) {
+                out.push(
+                    Problem::new("missing-index-row", format!("capability `{}` has no row in the index", e.id))
+                        .file(*path)
+                        .node(keys(&["id"]))
+                        .capability(&e.id)
+                        .fix("run `reuse-surface update --apply` to add the row"),
+                );
+            }
+        }
+        let newest = entries.iter().filter_map(|(_, e)| e.updated.as_deref()).max();
+        if let Some(newest) = newest {
+            if index.updated.as_deref().is_none_or(|u| u < newest) {
+                out.push(
+                    Problem::new(
+                        "stale-index-date",
+                        format!("index `updated` is {} but an entry was updated on {newest}", index.updated.as_deref().unwrap_or("missing")),
+                    )
+                    .file(INDEX_PATH)
+                    .node(keys(&["updated"]))
+                    .fix(format!("set the index `updated` to {newest} (`reuse-surface update --apply`)")),
+                );
+            }
+        }
+    }
+
+    // Per entry: relations, evidence, levels.
+    let status_of: HashMap<&str, &str> = entries.iter().map(|(_, e)| (e.id.as_str(), e.status.as_str())).collect();
+    let mut graph: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+    for (path, e) in &entries {
+        for (kind, i, target) in e.relations.all() {
+            let node = vec![Seg::key("relations"), Seg::key(kind), Seg::Index(i)];
+            if target == e.id || e.aliases.iter().any(|a| a == target) {
+                out.push(
+                    Problem::new("self-relation", format!("`{kind}` names the capability itself (`{target}`)"))
+                        .file(*path)
+                        .node(node)
+                        .capability(&e.id)
+                        .fix("remove the relation"),
+                );
+                continue;
+            }
+            let canonical = match names.resolve(target) {
+                Resolved::Id(id) => id,
+                Resolved::Alias { canonical, .. } => {
+                    out.push(
+                        Problem::new("alias-relation", format!("`{kind}` names `{target}`, an alias of `{canonical}`"))
+                            .file(*path)
+                            .node(node.clone())
+                            .capability(&e.id)
+                            .fix(format!("use the canonical id `{canonical}` (`reuse-surface update --apply` does this)")),
+                    );
+                    canonical
+                }
+                Resolved::Unknown => {
+                    out.push(
+                        Problem::new("unknown-relation", format!("`{kind}` names `{target}`, which is no known capability id or alias"))
+                            .file(*path)
+                            .node(node)
+                            .capability(&e.id)
+                            .fix("fix the id, or add the capability it refers to"),
+                    );
+                    continue;
+                }
+            };
+            if kind == "depends_on" {
+                graph.entry(e.id.as_str()).or_default().push((canonical, i));
+                let dep_status = status_of.get(canonical).copied().unwrap_or("");
+                if e.status == "active" && (dep_status == "deprecated" || dep_status == "retired") {
+                    out.push(
+                        Problem::new("deprecated-dependency", format!("active capability depends on `{canonical}`, which is {dep_status}"))
+                            .file(*path)
+                            .node(node)
+                            .capability(&e.id)
+                            .fix("move to its replacement (see its `supersedes`), or mark this capability deprecated too"),
+                    );
+                }
+            }
+        }
+        evidence_checks(path, e, snap, out);
+        level_checks(path, e, out);
+    }
+    let paths: HashMap<&str, &str> = entries.iter().map(|(p, e)| (e.id.as_str(), *p)).collect();
+    for cycle in cycles(&graph) {
+        let first = cycle[0];
+        let next = cycle[1 % cycle.len()];
+        let idx = graph[first].iter().find(|(t, _)| *t == next).map_or(0, |(_, i)| *i);
+        let mut shown: Vec<&str> = cycle.clone();
+        shown.push(first);
+        out.push(
+            Problem::new("dependency-cycle", format!("`depends_on` forms a cycle: {}", shown.join(" -> ")))
+                .file(paths[first])
+                .node(vec![Seg::key("relations"), Seg::key("depends_on"), Seg::Index(idx)])
+                .capability(first)
+                .fix("break the cycle: one of these is probably `extends` or `overlaps`, not `depends_on`"),
+        );
+    }
+}
+
+fn evidence_checks(path: &str, e: &crate::model::Entry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
+    let mut check = |p: &str, node: Vec<Seg>, what: &str| {
+        if let Some(why) = path_syntax_problem(p) {
+            out.push(
+                Problem::new("path-escape", format!("{what} path `{p}` {why}"))
+                    .file(path)
+                    .node(node)
+                    .capability(&e.id)
+                    .fix("use a path relative to the repository root, inside the repository"),
+            );
+            return;
+        }
+        match snap.state(p) {
+            PathState::File | PathState::Dir => {}
+            PathState::Escapes => out.push(
+                Problem::new("path-escape", format!("{what} path `{p}` leaves the repository through a symlink"))
+                    .file(path)
+                    .node(node)
+                    .capability(&e.id)
+                    .fix("evidence must live inside the repository"),
+            ),
+            PathState::Missing => out.push(
+                Problem::new("evidence-missing", format!("{what} path `{p}` does not exist in {}", snap.describe()))
+                    .file(path)
+                    .node(node)
+                    .capability(&e.id)
+                    .fix("add the file (and stage it), or remove it from the list"),
+            ),
+        }
+    };
+    for (kind, list) in &e.evidence {
+        for (i, p) in list.iter().enumerate() {
+            check(p, vec![Seg::key("evidence"), Seg::key(kind), Seg::Index(i)], &format!("evidence.{kind}"));
+        }
+    }
+    for (j, promo) in e.promotion_history.iter().enumerate() {
+        for (k, p) in promo.evidence.iter().enumerate() {
+            let node = vec![Seg::key("promotion_history"), Seg::Index(j), Seg::key("evidence"), Seg::Index(k)];
+            check(p, node, "promotion evidence");
+        }
+    }
+    for (i, glob) in e.surface.iter().enumerate() {
+        if let Some(why) = path_syntax_problem(glob) {
+            out.push(
+                Problem::new("path-escape", format!("surface glob `{glob}` {why}"))
+                    .file(path)
+                    .node(vec![Seg::key("surface"), Seg::Index(i)])
+                    .capability(&e.id)
+                    .fix("surface globs are relative to the repository root"),
+            );
+        }
+    }
+}
+
+fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
+    let tests = e.evidence("tests");
+    let rules: [(&str, u8, bool, &str); 4] = [
+        ("D", 3, !e.evidence("documentation").is_empty(), "at least one `evidence.documentation` path"),
+        ("A", 3, !e.availability.current_artifacts.is_empty(), "at least one `availability.current_artifacts` item"),
+        ("R", 2, !tests.is_empty(), "at least one `evidence.tests` path"),
+        ("R", 4, tests.iter().any(|t| is_ci_workflow(t)), "a CI workflow file among `evidence.tests`"),
+    ];
+    for (dim, level) in e.maturity.levels() {
+        let node = |leaf: &str| vec![Seg::key("maturity"), Seg::key(dim), Seg::key(leaf)];
+        if let Some((_, min, _, needs)) = rules.iter().filter(|(d, min, ok, _)| *d == dim && level.current >= *min && !ok).max_by_key(|r| r.1) {
+            out.push(
+                Problem::new("unsupported-level", format!("{dim}{} claims more than its evidence supports: {dim} >= {min} needs {needs}", level.current))
+                    .file(path)
+                    .node(node("current"))
+                    .capability(&e.id)
+                    .fix(format!("add {needs}, or lower {dim} below {min}")),
+            );
+        }
+        if let Some(target) = level.target.filter(|t| *t < level.current) {
+            out.push(
+                Problem::new("target-below-current", format!("{dim} target {target} is below its current level {}", level.current))
+                    .file(path)
+                    .node(node("target"))
+                    .capability(&e.id)
+                    .fix("raise the target or remove it"),
+            );
+        }
+        if let Some((j, last)) = e.promotion_history.iter().enumerate().rev().find(|(_, p)| p.dimension == dim) {
+            if last.to != level.current {
+                out.push(
+                    Problem::new("history-mismatch", format!("last {dim} promotion went to {} but {dim} is now {}", last.to, level.current))
+                        .file(path)
+                        .node(vec![Seg::key("promotion_history"), Seg::Index(j), Seg::key("to")])
+                        .capability(&e.id)
+                        .fix("record the change in `promotion_history`, or correct `current`"),
+                );
+            }
+        }
+    }
+}
+
+/// Elementary cycles, one per strongly connected component, each rotated
+/// to start at its smallest id so output is deterministic.
+fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<(&'a str, usize)>>) -> Vec<Vec<&'a str>> {
+    // Tarjan's SCC, iterative to stay safe on long chains.
+    let nodes: Vec<&str> = {
+        let mut s: BTreeSet<&str> = graph.keys().copied().collect();
+        for targets in graph.values() {
+            s.extend(targets.iter().map(|(t, _)| *t));
+        }
+        s.into_iter().collect()
+    };
+    let pos: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let succ: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| graph.get(n).map_or(Vec::new(), |ts| ts.iter().map(|(t, _)| pos[t]).collect()))
+        .collect();
+    let n = nodes.len();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut comps, mut next) = (Vec::new(), Vec::new(), 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some((v, i)) = work.pop() {
+            if i == 0 {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if i < succ[v].len() {
+                work.push((v, i + 1));
+                let w = succ[v][i];
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            if low[v] == index[v] {
+                let mut comp = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                comps.push(comp);
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for comp in comps.into_iter().filter(|c| c.len() > 1) {
+        let members: BTreeSet<usize> = comp.iter().copied().collect();
+        let start = *members.iter().min_by_key(|i| nodes[**i]).expect("non-empty");
+        // Shortest path back to start inside the component (BFS).
+        let mut prev: HashMap<usize, usize> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut end = None;
+        'bfs: while let Some(v) = queue.pop_front() {
+            let mut next_nodes: Vec<usize> = succ[v].iter().copied().filter(|w| members.contains(w)).collect();
+            next_nodes.sort_by_key(|w| nodes[*w]);
+            for w in next_nodes {
+                if w == start {
+                    end = Some(v);
+                    break 'bfs;
+                }
+                if let std::collections::hash_map::Entry::Vacant(slot) = prev.entry(w) {
+                    slot.insert(v);
+                    queue.push_back(w);
+                }
+            }
+        }
+        let Some(mut v) = end else { continue };
+        let mut path = vec![v];
+        while v != start {
+            v = prev[&v];
+            path.push(v);
+        }
+        path.reverse();
+        out.push(path.into_iter().map(|i| nodes[i]).collect());
+    }
+    out.sort();
+    out
+}
+
+/// Whether any problem blocks (is an error).
+pub fn has_errors(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| p.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_cycle_once() {
+        let mut g: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+        g.insert("c.b", vec![("c.a", 0)]);
+        g.insert("c.a", vec![("c.b", 0)]);
+        g.insert("c.x", vec![("c.a", 0)]);
+        assert_eq!(cycles(&g), vec![vec!["c.a", "c.b"]]);
+    }
+
+    #[test]
+    fn path_syntax() {
+        assert_eq!(path_syntax_problem("../x"), Some("contains `..`"));
+        assert_eq!(path_syntax_problem("/etc/passwd"), Some("is absolute"));
+        assert_eq!(path_syntax_problem("docs/a.md"), None);
+    }
+}

@@ -1,0 +1,403 @@
+//! The command line (SPEC §6): parsing with clap, then one function per
+//! subcommand. Every command returns an exit code; errors map to codes in
+//! one place (`run`).
+
+use crate::diagnostics::{self, Style, Summary};
+use crate::git::Change;
+use crate::patches::apply;
+use crate::patches::collect::{self, Scope};
+use crate::registry::{self, Registry};
+use crate::snapshot::{GitTree, Snapshot, WorkTree};
+use crate::{Error, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(name = "reuse-surface", version, about = "Keeps a capability registry honest inside git repositories.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RootArg {
+    /// The directory holding `registry/` (default: found by walking up).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the registry: schema and coordination checks.
+    Validate {
+        #[command(flatten)]
+        root: RootArg,
+        /// Check what is staged (the git index) instead of the working tree.
+        #[arg(long, conflicts_with = "rev")]
+        staged: bool,
+        /// Check the tree of a commit.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Counts per status and level, mean vector, capabilities without evidence.
+    Stats {
+        #[command(flatten)]
+        root: RootArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// List deterministic patches (and write them with --apply).
+    Update {
+        #[command(flatten)]
+        root: RootArg,
+        /// Only this capability.
+        #[arg(long, value_name = "ID", conflicts_with = "all")]
+        capability: Option<String>,
+        /// Every capability (the default).
+        #[arg(long)]
+        all: bool,
+        /// Collect signals from the staged diff (HEAD → index).
+        #[arg(long, conflicts_with = "from_git_since")]
+        staged: bool,
+        /// Collect signals from the changes since REF (merge base → HEAD).
+        #[arg(long, value_name = "REF")]
+        from_git_since: Option<String>,
+        /// Write the patches.
+        #[arg(long)]
+        apply: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Walk through patches interactively or automatically (optionally with an LLM).
+    Maintain {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
+    /// Insert or update an item of another registry kind.
+    Add {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
+    /// Scaffold a registry and/or install the hooks in a repository.
+    Establish {
+        /// The repository or directory to work in.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        path: PathBuf,
+        /// Write the registry layout from the built-in templates.
+        #[arg(long)]
+        scaffold: bool,
+        /// Install the git hooks and merge driver.
+        #[arg(long)]
+        hook: bool,
+        /// Overwrite existing scaffold files / keep foreign hooks aside.
+        #[arg(long)]
+        force: bool,
+        /// Check that the published raw index is reachable and valid.
+        #[arg(long, requires = "raw_url")]
+        publish_check: bool,
+        #[arg(long, value_name = "URL")]
+        raw_url: Option<String>,
+    },
+    /// Install the hooks and merge driver into this clone.
+    Install {
+        /// Keep foreign hooks aside (run first) / accept a global core.hooksPath.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove our hooks and merge driver; restore kept hooks.
+    Uninstall,
+    /// Run a git hook (called by the installed shims).
+    Hook {
+        #[arg(value_enum)]
+        name: HookName,
+        /// Arguments git passed to the hook.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Three-way merge of a registry index (called by git).
+    MergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+        #[arg(default_value_t = 7)]
+        marker_size: usize,
+        path: Option<String>,
+    },
+    /// A guided run in a throw-away repository.
+    Demo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookName {
+    PreCommit,
+    PrePush,
+    PostMerge,
+}
+
+/// Parse arguments and run; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let style = Style::detect(std::io::stderr().is_terminal());
+            eprintln!("{}: {e}", style.severity(diagnostics::Severity::Error));
+            e.exit_code()
+        }
+    }
+}
+
+fn cwd() -> Result<PathBuf> {
+    std::env::current_dir().map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))
+}
+
+fn not_yet(what: &str) -> Result<i32> {
+    Err(Error::usage(format!("`{what}` is not yet available in this build of reuse-surface")))
+}
+
+/// Dispatch a parsed command.
+pub fn run(cli: Cli) -> Result<i32> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Command::Validate { root, staged, rev, format } => {
+            let which = if staged { Which::Staged } else { rev.map_or(Which::WorkTree, Which::Rev) };
+            validate(root.root.as_deref(), &which, format, &mut out)
+        }
+        Command::Stats { root, format } => {
+            let root = registry::find_root(&cwd()?, root.root.as_deref())?;
+            let snap = WorkTree::new(&root)?;
+            let reg = registry::load(&snap)?;
+            let stats = crate::stats::compute(&reg);
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&stats).expect("json"))?,
+                Format::Text => write!(out, "{}", crate::stats::render(&stats))?,
+            }
+            Ok(0)
+        }
+        Command::Update { root, capability, all: _, staged, from_git_since, apply, format } => {
+            let scope = capability.map_or(Scope::All, Scope::One);
+            let signals = if staged {
+                Signals::Staged
+            } else {
+                from_git_since.map_or(Signals::None, Signals::Since)
+            };
+            update(root.root.as_deref(), &scope, &signals, apply, format, &mut out)
+        }
+        Command::Maintain { .. } => not_yet("maintain"),
+        Command::Add { .. } => not_yet("add"),
+        Command::Establish { path, scaffold, hook, force, publish_check, raw_url: _ } => {
+            if publish_check {
+                return not_yet("establish --publish-check");
+            }
+            let opts = crate::scaffold::EstablishOptions { path, scaffold, hook, force };
+            crate::scaffold::establish(&opts, &mut out)?;
+            Ok(0)
+        }
+        Command::Install { force } => {
+            crate::install::install(&cwd()?, &crate::install::InstallOptions { force }, &mut out)?;
+            Ok(0)
+        }
+        Command::Uninstall => {
+            crate::install::uninstall(&cwd()?, &mut out)?;
+            Ok(0)
+        }
+        Command::Hook { name, args: _ } => not_yet(match name {
+            HookName::PreCommit => "hook pre-commit",
+            HookName::PrePush => "hook pre-push",
+            HookName::PostMerge => "hook post-merge",
+        }),
+        Command::MergeDriver { base, ours, theirs, marker_size, path } => {
+            crate::merge::merge_driver(&base, &ours, &theirs, marker_size, path.as_deref())
+        }
+        Command::Demo => not_yet("demo"),
+    }
+}
+
+/// Which tree a command reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Which {
+    WorkTree,
+    Staged,
+    Rev(String),
+}
+
+/// Open the snapshot `which` names for the registry at `root`.
+pub fn open_snapshot(root: &Path, which: &Which) -> Result<Box<dyn Snapshot>> {
+    Ok(match which {
+        Which::WorkTree => Box::new(WorkTree::new(root)?),
+        Which::Staged => {
+            let repo = crate::git::open(root)?;
+            Box::new(GitTree::staged(&repo, root)?)
+        }
+        Which::Rev(rev) => {
+            let repo = crate::git::open(root)?;
+            Box::new(GitTree::at_rev(&repo, rev, root)?)
+        }
+    })
+}
+
+/// Print problems for `reg` as text or JSON; returns how many were errors.
+pub fn report(
+    out: &mut dyn Write,
+    reg: &Registry,
+    snap: &dyn Snapshot,
+    problems: &[crate::diagnostics::Problem],
+    format: Format,
+    is_tty: bool,
+) -> Result<usize> {
+    let summary = Summary::of(problems, reg.entries.len());
+    let source = |file: &str| -> Option<String> {
+        reg.source(file)
+            .map(|s| s.text.clone())
+            .or_else(|| snap.read(file).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned()))
+    };
+    diagnostics::emit(out, problems, summary, format == Format::Json, Style::detect(is_tty), &source)?;
+    Ok(summary.errors)
+}
+
+fn validate(root: Option<&Path>, which: &Which, format: Format, out: &mut dyn Write) -> Result<i32> {
+    let root = registry::find_root(&cwd()?, root)?;
+    let snap = open_snapshot(&root, which)?;
+    let reg = registry::load(snap.as_ref())?;
+    let problems = crate::checks::run(&reg, snap.as_ref());
+    let errors = report(out, &reg, snap.as_ref(), &problems, format, std::io::stdout().is_terminal())?;
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// Where `update` takes its diff signals from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signals {
+    None,
+    Staged,
+    Since(String),
+}
+
+/// Snapshots before and after the change whose paths feed the collectors.
+pub struct ChangeSet {
+    pub changes: Vec<(String, Change)>,
+    pub old: Box<dyn Snapshot>,
+}
+
+/// Compute the change set for `signals` (staged: HEAD → index; since REF:
+/// merge-base(REF, HEAD) → HEAD).
+pub fn change_set(root: &Path, signals: &Signals) -> Result<Option<ChangeSet>> {
+    let repo = match signals {
+        Signals::None => return Ok(None),
+        _ => crate::git::open(root)?,
+    };
+    let prefix = crate::git::prefix_of(&repo, root);
+    let empty = std::collections::BTreeMap::new();
+    let (old_entries, new_entries) = match signals {
+        Signals::Staged => {
+            let old = match crate::git::head_commit(&repo) {
+                Some(head) => crate::git::tree_entries(&repo, head)?,
+                None => empty,
+            };
+            (old, crate::git::index_entries(&repo)?)
+        }
+        Signals::Since(rev) => {
+            let since = crate::git::resolve_commit(&repo, rev)?;
+            let head = crate::git::head_commit(&repo).ok_or_else(|| Error::usage("HEAD has no commit yet"))?;
+            let base = crate::git::merge_base(&repo, since, head)?.unwrap_or(since);
+            (crate::git::tree_entries(&repo, base)?, crate::git::tree_entries(&repo, head)?)
+        }
+        Signals::None => unreachable!("handled above"),
+    };
+    let changes = crate::git::relative_to_root(crate::git::diff(&old_entries, &new_entries), &prefix);
+    let old = GitTree::from_entries(&repo, old_entries, root, "the tree before the change".into());
+    Ok(Some(ChangeSet { changes, old: Box::new(old) }))
+}
+
+fn update(
+    root: Option<&Path>,
+    scope: &Scope,
+    signals: &Signals,
+    write: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let root = registry::find_root(&cwd()?, root)?;
+    let which = if *signals == Signals::Staged { Which::Staged } else { Which::WorkTree };
+    let snap = open_snapshot(&root, &which)?;
+    let reg = registry::load(snap.as_ref())?;
+    if let Scope::One(id) = scope {
+        if !reg.valid_entries().any(|(_, e)| &e.id == id) {
+            return Err(Error::usage(format!("no capability with id `{id}` in this registry")));
+        }
+    }
+    let changes = change_set(&root, signals)?;
+    let collected = collect::collect(
+        &reg,
+        snap.as_ref(),
+        changes.as_ref().map(|c| (c.changes.as_slice(), c.old.as_ref())),
+        scope,
+    );
+    let today = apply::today();
+    // Plan against the working tree: that is what gets written, and it may
+    // hold unstaged edits that must survive.
+    let (work_reg, work_snap): (Registry, Box<dyn Snapshot>) = if which == Which::WorkTree {
+        (reg, snap)
+    } else {
+        let ws = WorkTree::new(&root)?;
+        (registry::load(&ws)?, Box::new(ws))
+    };
+    let plan = apply::plan(&work_reg, &collected.patches, &today);
+    if format == Format::Json {
+        let doc = serde_json::json!({
+            "patches": collected.patches,
+            "unassigned": collected.unassigned,
+            "skipped": plan.skipped.iter().map(|(p, why)| serde_json::json!({"patch": p, "reason": why})).collect::<Vec<_>>(),
+            "applied": write && !plan.applied.is_empty(),
+        });
+        if write {
+            apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
+        }
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("json"))?;
+        return Ok(0);
+    }
+    let style = Style::detect(std::io::stdout().is_terminal());
+    if collected.patches.is_empty() {
+        writeln!(out, "no patches: the registry is in sync")?;
+    }
+    for p in &collected.patches {
+        writeln!(out, "{} {} ({}): {}", style.bold(p.kind.as_str()), p.capability_id, if p.safe { "safe" } else { "needs review" }, p.rationale)?;
+    }
+    for u in &collected.unassigned {
+        writeln!(out, "unassigned: {} ({}): {}", u.path, u.signal, u.reason)?;
+    }
+    for (p, why) in &plan.skipped {
+        writeln!(out, "skipped {} {}: {why}", p.kind.as_str(), p.capability_id)?;
+    }
+    for path in plan.files.keys() {
+        let diff = plan.diff(path);
+        if !diff.is_empty() {
+            write!(out, "{diff}")?;
+        }
+    }
+    if write {
+        apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
+        let n = plan.outputs(&work_reg).len();
+        writeln!(out, "applied {} patch(es) to {n} file(s)", plan.applied.len())?;
+    } else if !plan.applied.is_empty() {
+        writeln!(out, "run with --apply to write these changes")?;
+    }
+    Ok(0)
+}

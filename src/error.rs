@@ -1,0 +1,68 @@
+//! One error type for the whole tool, carrying the exit code it maps to so
+//! every command reports failures the same way (SPEC §6).
+
+use std::path::{Path, PathBuf};
+
+/// What went wrong, grouped by how the process must exit.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad invocation or environment (no registry found, unknown flag value):
+    /// exit 2.
+    Usage(String),
+    /// The registry or an input failed validation: exit 1, nothing written.
+    Invalid(String),
+    /// A file could not be read or written.
+    Io { path: PathBuf, source: std::io::Error },
+    /// git or the repository could not be read as expected.
+    Git(String),
+    /// Anything else that stops a command: exit 1.
+    Other(String),
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit code for this error (SPEC §6).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io { path: path.as_ref().to_path_buf(), source }
+    }
+
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
+    }
+
+    pub fn git(msg: impl std::fmt::Display) -> Self {
+        Error::Git(msg.to_string())
+    }
+
+    pub fn other(msg: impl Into<String>) -> Self {
+        Error::Other(msg.into())
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Usage(m) | Error::Invalid(m) | Error::Other(m) => f.write_str(m),
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Git(m) => write!(f, "git: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        // fs-err already puts the path in the message.
+        Error::Other(e.to_string())
+    }
+}

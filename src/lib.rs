@@ -1,0 +1,21 @@
+//! reuse-surface: keeps a capability registry honest inside git repositories.
+pub mod error;
+pub mod merge;
+pub mod yaml;
+
+pub use error::{Error, Result};
+pub mod frontmatter;
+pub mod git;
+pub mod model;
+pub mod schema;
+pub mod snapshot;
+pub mod checks;
+pub mod config;
+pub mod diagnostics;
+pub mod registry;
+pub mod atomic;
+pub mod patches;
+pub mod cli;
+pub mod install;
+pub mod scaffold;
+pub mod stats;

@@ -1,0 +1,345 @@
+//! Turning patches into new file texts, edited in place (only the touched
+//! lines change), and writing them as one atomic, validated batch.
+
+use super::{Patch, PatchKind};
+use crate::model::{INDEX_PATH, IndexRow};
+use crate::registry::{self, Registry, Source};
+use crate::yaml::{Editor, Seg, render_scalar};
+use std::collections::BTreeMap;
+
+/// The outcome of planning: new texts per file, and what was left out.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// path → (old text, new text), registry-root relative.
+    pub files: BTreeMap<String, (String, String)>,
+    pub applied: Vec<Patch>,
+    pub skipped: Vec<(Patch, String)>,
+}
+
+impl Plan {
+    /// The bytes to write for each changed file (BOM restored).
+    pub fn outputs(&self, reg: &Registry) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .iter()
+            .filter(|(_, (old, new))| old != new)
+            .map(|(path, (_, new))| {
+                let bom = reg.source(path).is_some_and(|s| s.bom);
+                let mut bytes = if bom { "\u{feff}".as_bytes().to_vec() } else { Vec::new() };
+                bytes.extend_from_slice(new.as_bytes());
+                (path.clone(), bytes)
+            })
+            .collect()
+    }
+
+    /// A unified diff of one file, for showing a patch to a person.
+    pub fn diff(&self, path: &str) -> String {
+        let Some((old, new)) = self.files.get(path) else { return String::new() };
+        similar::TextDiff::from_lines(old.as_str(), new.as_str())
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string()
+    }
+}
+
+/// Front matter being edited: the YAML in an editor plus the fixed parts.
+struct EntryEdit {
+    head: String,
+    editor: Editor,
+    tail: String,
+    old: String,
+}
+
+impl EntryEdit {
+    fn from(source: &Source) -> Self {
+        EntryEdit {
+            head: source.text[..source.yaml.start].to_string(),
+            editor: Editor::new(source.yaml_text()),
+            tail: source.text[source.yaml.end..].to_string(),
+            old: source.text.clone(),
+        }
+    }
+
+    fn text(&self) -> String {
+        format!("{}{}{}", self.head, self.editor.text(), self.tail)
+    }
+}
+
+fn field_segs(field_path: &str) -> Vec<Seg> {
+    field_path.split('.').map(Seg::key).collect()
+}
+
+/// Plan `patches` against the registry's current texts. Patches that
+/// cannot be applied are skipped with a reason; the rest edit in place.
+pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
+    let mut plan = Plan::default();
+    let path_of: BTreeMap<&str, &str> = reg.valid_entries().map(|(p, e)| (e.id.as_str(), p)).collect();
+    let mut entry_edits: BTreeMap<String, EntryEdit> = BTreeMap::new();
+
+    // Entry-level patches first: index rows are derived from entries.
+    for patch in patches.iter().filter(|p| !p.kind.targets_index()) {
+        if !patch.within_allow_list() {
+            plan.skipped.push((patch.clone(), format!("{} may not touch {:?}", patch.kind.as_str(), patch.field_path)));
+            continue;
+        }
+        let Some(path) = path_of.get(patch.capability_id.as_str()) else {
+            plan.skipped.push((patch.clone(), format!("no valid entry with id {}", patch.capability_id)));
+            continue;
+        };
+        let source = reg.source(path).expect("valid entry has a source");
+        let edit = entry_edits.entry(path.to_string()).or_insert_with(|| EntryEdit::from(source));
+        match apply_entry_patch(&mut edit.editor, patch, today) {
+            Ok(()) => plan.applied.push(patch.clone()),
+            Err(e) => plan.skipped.push((patch.clone(), e)),
+        }
+    }
+
+    // Entries edited above may change derived fields: re-derive their rows.
+    let mut rederived: BTreeMap<String, IndexRow> = BTreeMap::new();
+    for (path, edit) in &entry_edits {
+        let (loaded, problems) = registry::parse_entry(path, edit.text().as_bytes());
+        if let (Some(e), true) = (loaded.entry, problems.is_empty()) {
+            rederived.insert(e.id.clone(), e.derive_row(path));
+        }
+    }
+
+    let index_patches: Vec<&Patch> = patches.iter().filter(|p| p.kind.targets_index()).collect();
+    let extra_sync: Vec<Patch> = reg
+        .index
+        .iter()
+        .flat_map(|i| &i.capabilities)
+        .filter_map(|row| {
+            let derived = rederived.get(&row.id)?;
+            let drift = row.drift(derived);
+            if drift.is_empty() || index_patches.iter().any(|p| p.kind == PatchKind::VectorSync && p.capability_id == row.id) {
+                return None;
+            }
+            let mut p = Patch::deterministic(&row.id, PatchKind::VectorSync, "entry edited in this batch");
+            p.set = Some(serde_json::json!({}));
+            Some(p)
+        })
+        .collect();
+    if (!index_patches.is_empty() || !extra_sync.is_empty()) && reg.index_source.is_some() {
+        let source = reg.index_source.as_ref().expect("checked");
+        let mut editor = Editor::new(source.text.as_str());
+        let mut rows: Vec<IndexRow> = reg.index.as_ref().map(|i| i.capabilities.clone()).unwrap_or_default();
+        for patch in index_patches.into_iter().chain(extra_sync.iter()) {
+            match apply_index_patch(&mut editor, &mut rows, patch, &rederived) {
+                Ok(()) => {
+                    if !extra_sync.iter().any(|p| std::ptr::eq(p, patch)) {
+                        plan.applied.push(patch.clone());
+                    }
+                }
+                Err(e) => plan.skipped.push((patch.clone(), e)),
+            }
+        }
+        plan.files.insert(INDEX_PATH.to_string(), (source.text.clone(), editor.into_text()));
+    }
+    for (path, edit) in entry_edits {
+        let new = edit.text();
+        plan.files.insert(path, (edit.old, new));
+    }
+    plan
+}
+
+fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<(), String> {
+    let field = patch.field_path.as_deref().unwrap_or_default();
+    match patch.kind {
+        PatchKind::EvidenceAppend | PatchKind::ArtifactAppend | PatchKind::RelationAdd => {
+            let value = patch.append.as_deref().ok_or("patch has no `append` value")?;
+            editor.append_scalar(&field_segs(field), value)
+        }
+        PatchKind::AliasCanonicalize => {
+            let r = patch.replace.as_ref().ok_or("patch has no `replace`")?;
+            let current = crate::yaml::parse(editor.text()).map_err(|e| e.message)?;
+            let list = field.split('.').try_fold(&current, |v, k| v.get(k)).and_then(|v| v.as_array());
+            let i = list
+                .and_then(|l| l.iter().position(|v| v.as_str() == Some(r.from.as_str())))
+                .ok_or_else(|| format!("`{}` is no longer in {field}", r.from))?;
+            let mut segs = field_segs(field);
+            segs.push(Seg::Index(i));
+            editor.set_scalar(&segs, &r.to)
+        }
+        PatchKind::MaturityPromote => {
+            let dim = patch.dimension.as_deref().ok_or("patch has no dimension")?;
+            let to = patch.to.ok_or("patch has no `to`")?;
+            let from = patch.from.ok_or("patch has no `from`")?;
+            editor.set_scalar(&[Seg::key("maturity"), Seg::key(dim), Seg::key("current")], &to.to_string())?;
+            let evidence: Vec<String> = patch.evidence_citations.iter().map(|e| render_scalar(e)).collect();
+            let item = format!(
+                "{{date: {today}, dimension: {dim}, from: {from}, to: {to}, evidence: [{}], by: {}, rationale: {}}}",
+                evidence.join(", "),
+                match patch.source {
+                    super::Origin::Llm => "maintain-llm",
+                    super::Origin::Human => "maintain",
+                    super::Origin::Deterministic => "maintain",
+                },
+                serde_json::to_string(&patch.rationale).expect("string")
+            );
+            editor.append_rendered(&[Seg::key("promotion_history")], &item)?;
+            editor.set_scalar(&[Seg::key("updated")], today)
+        }
+        PatchKind::ConsumerFeedback => {
+            let note = patch.append.as_deref().unwrap_or(&patch.rationale);
+            let consumer = patch
+                .set
+                .as_ref()
+                .and_then(|s| s.get("consumer"))
+                .and_then(|c| c.as_str())
+                .unwrap_or("unknown");
+            let item = format!(
+                "{{date: {today}, consumer: {}, note: {}}}",
+                render_scalar(consumer),
+                serde_json::to_string(note).expect("string")
+            );
+            editor.append_rendered(&[Seg::key("consumer_feedback")], &item)
+        }
+        _ => Err(format!("{} is not an entry patch", patch.kind.as_str())),
+    }
+}
+
+fn apply_index_patch(
+    editor: &mut Editor,
+    rows: &mut Vec<IndexRow>,
+    patch: &Patch,
+    rederived: &BTreeMap<String, IndexRow>,
+) -> Result<(), String> {
+    match patch.kind {
+        PatchKind::IndexDateBump => {
+            let date = patch.set.as_ref().and_then(|v| v.as_str()).ok_or("patch has no date to set")?;
+            editor.set_scalar(&[Seg::key("updated")], date)
+        }
+        PatchKind::IndexRowAdd => {
+            let row: IndexRow = match rederived.get(&patch.capability_id) {
+                Some(r) => r.clone(),
+                None => serde_json::from_value(patch.set.clone().ok_or("patch has no row")?).map_err(|e| e.to_string())?,
+            };
+            if rows.iter().any(|r| r.id == row.id) {
+                return Err(format!("the index already has a row for {}", row.id));
+            }
+            let sorted = rows.windows(2).all(|w| w[0].id <= w[1].id);
+            let at = if sorted { rows.iter().position(|r| r.id > row.id).unwrap_or(rows.len()) } else { rows.len() };
+            let mut fields: Vec<(&str, String)> = vec![("id", render_scalar(&row.id))];
+            for (name, value) in row.derived_fields() {
+                if let Some(v) = value {
+                    fields.push((name, render_scalar(v)));
+                }
+            }
+            editor.insert_mapping_item(&[Seg::key("capabilities")], at, &fields)?;
+            rows.insert(at, row);
+            Ok(())
+        }
+        PatchKind::VectorSync => {
+            let i = rows
+                .iter()
+                .position(|r| r.id == patch.capability_id)
+                .ok_or_else(|| format!("no index row for {}", patch.capability_id))?;
+            let want: Vec<(String, String)> = match rederived.get(&patch.capability_id) {
+                Some(derived) => rows[i]
+                    .drift(derived)
+                    .into_iter()
+                    .filter_map(|(f, _, w)| w.map(|w| (f.to_string(), w.to_string())))
+                    .collect(),
+                None => patch
+                    .set
+                    .as_ref()
+                    .and_then(|s| s.as_object())
+                    .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+                    .unwrap_or_default(),
+            };
+            for (field, value) in &want {
+                if !PatchKind::VectorSync.allowed_fields().contains(&field.as_str()) {
+                    return Err(format!("vector_sync may not touch `{field}`"));
+                }
+                editor.set_scalar(&[Seg::key("capabilities"), Seg::Index(i), Seg::key(field)], value)?;
+                let row = &mut rows[i];
+                match field.as_str() {
+                    "title" => row.title = Some(value.clone()),
+                    "status" => row.status = Some(value.clone()),
+                    "vector" => row.vector = Some(value.clone()),
+                    _ => row.path = value.clone(),
+                }
+            }
+            Ok(())
+        }
+        _ => Err(format!("{} is not an index patch", patch.kind.as_str())),
+    }
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), without a date crate.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    civil_from_days(secs.div_euclid(86_400))
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+pub fn civil_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::civil_from_days(0), "1970-01-01");
+        assert_eq!(super::civil_from_days(20_624), "2026-06-18");
+    }
+}
+
+/// Validate the planned result and write it atomically under `root`.
+///
+/// The result is checked on an overlay of `base` (the snapshot the plan was
+/// made from): the edited files must parse and pass the schema, and the
+/// batch may not add errors. Any failure leaves every file untouched.
+pub fn commit(
+    root: &std::path::Path,
+    reg: &Registry,
+    plan: &Plan,
+    base: &dyn crate::snapshot::Snapshot,
+) -> crate::Result<()> {
+    let outputs = plan.outputs(reg);
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    let before = crate::checks::run(reg, base);
+    let errors_before = before.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error).count();
+    let overlay = crate::snapshot::Overlay::new(base, outputs.clone());
+    let files: Vec<crate::atomic::PendingFile> = outputs
+        .iter()
+        .map(|(path, bytes)| crate::atomic::PendingFile { target: root.join(path), bytes: bytes.clone() })
+        .collect();
+    crate::atomic::write_batch(&files, || {
+        let after_reg = registry::load(&overlay)?;
+        let after = crate::checks::run(&after_reg, &overlay);
+        if let Some(p) = after
+            .iter()
+            .find(|p| matches!(p.check, "parse-error" | "schema") && p.file.as_ref().is_some_and(|f| outputs.contains_key(f)))
+        {
+            return Err(crate::Error::Invalid(format!(
+                "refusing to write: the patched {} would not be valid ({}: {})",
+                p.file.as_deref().unwrap_or("file"),
+                p.check,
+                p.message
+            )));
+        }
+        let errors_after = after.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error).count();
+        if errors_after > errors_before {
+            return Err(crate::Error::Invalid(format!(
+                "refusing to write: the patches would raise the error count from {errors_before} to {errors_after}"
+            )));
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,376 @@
+//! Deterministic signal collectors (SPEC §4): registry state (drifted rows,
+//! missing rows, stale dates, alias relations) and changed paths (CI
+//! workflows, docs, tests, package manifests) become patches.
+
+use super::{Patch, PatchKind, Replace, Unassigned};
+use crate::checks::{Names, Resolved};
+use crate::git::Change;
+use crate::model::{Entry, is_ci_workflow};
+use crate::registry::Registry;
+use crate::snapshot::{PathState, Snapshot};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Patches and the signals that could not be assigned to a capability.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub patches: Vec<Patch>,
+    pub unassigned: Vec<Unassigned>,
+}
+
+/// Which capabilities to produce patches for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    One(String),
+}
+
+impl Scope {
+    fn includes(&self, id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::One(one) => one == id,
+        }
+    }
+}
+
+/// Collect state patches, plus diff patches when `changes` is given
+/// (`old` is the tree before the change, for manifest comparisons).
+pub fn collect(
+    reg: &Registry,
+    snap: &dyn Snapshot,
+    changes: Option<(&[(String, Change)], &dyn Snapshot)>,
+    scope: &Scope,
+) -> Collected {
+    let mut out = Collected::default();
+    if let Some((changes, old)) = changes {
+        diff_patches(reg, snap, old, changes, &mut out);
+    }
+    state_patches(reg, &mut out.patches);
+    out.patches.retain(|p| scope.includes(&p.capability_id) || p.kind == PatchKind::IndexDateBump);
+    dedupe(&mut out.patches);
+    out
+}
+
+fn dedupe(patches: &mut Vec<Patch>) {
+    let mut seen = BTreeSet::new();
+    patches.retain(|p| {
+        seen.insert((
+            p.capability_id.clone(),
+            p.kind,
+            p.field_path.clone(),
+            p.append.clone(),
+            p.replace.as_ref().map(|r| r.from.clone()),
+        ))
+    });
+}
+
+/// Patches that follow from the registry alone (entry → index flow).
+pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
+    let Some(index) = &reg.index else { return };
+    let entries: Vec<(&str, &Entry)> = reg.valid_entries().collect();
+    let mut first_by_id: BTreeMap<&str, &str> = BTreeMap::new();
+    for (path, e) in &entries {
+        first_by_id.entry(e.id.as_str()).or_insert(path);
+    }
+    let row_ids: BTreeSet<&str> = index.capabilities.iter().map(|r| r.id.as_str()).collect();
+    let row_paths: BTreeSet<&str> = index.capabilities.iter().map(|r| r.path.as_str()).collect();
+    for (path, e) in &entries {
+        if first_by_id.get(e.id.as_str()) != Some(path) {
+            continue; // duplicate id: a person must decide
+        }
+        if !row_ids.contains(e.id.as_str()) && !row_paths.contains(path) {
+            let row = e.derive_row(path);
+            let mut p = Patch::deterministic(&e.id, PatchKind::IndexRowAdd, format!("{path} has no index row"));
+            p.field_path = Some("capabilities".into());
+            p.set = Some(serde_json::to_value(&row).expect("row serialises"));
+            out.push(p);
+        }
+    }
+    let entry_at: BTreeMap<&str, &Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
+    for row in &index.capabilities {
+        let Some(e) = entry_at.get(row.path.as_str()) else { continue };
+        if e.id != row.id {
+            continue; // id-mismatch: ids never change automatically
+        }
+        let derived = e.derive_row(&row.path);
+        let drift = row.drift(&derived);
+        if drift.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = drift.iter().map(|(f, _, _)| *f).collect();
+        let mut p = Patch::deterministic(
+            &e.id,
+            PatchKind::VectorSync,
+            format!("index row {} differs from {} in {}", row.id, row.path, fields.join(", ")),
+        );
+        let mut set = serde_json::Map::new();
+        for (field, _, want) in &drift {
+            set.insert((*field).into(), want.map_or(serde_json::Value::Null, |w| w.into()));
+        }
+        p.set = Some(set.into());
+        out.push(p);
+    }
+    let newest = entries.iter().filter_map(|(_, e)| e.updated.as_deref()).max();
+    if let Some(newest) = newest {
+        if index.updated.as_deref().is_none_or(|u| u < newest) {
+            let id = entries
+                .iter()
+                .filter(|(_, e)| e.updated.as_deref() == Some(newest))
+                .map(|(_, e)| e.id.as_str())
+                .min()
+                .unwrap_or_default();
+            let mut p = Patch::deterministic(
+                id,
+                PatchKind::IndexDateBump,
+                format!("an entry was updated on {newest}, after the index date"),
+            );
+            p.field_path = Some("updated".into());
+            p.set = Some(newest.into());
+            out.push(p);
+        }
+    }
+    let names = Names::new(reg);
+    for (_, e) in &entries {
+        for (kind, _, target) in e.relations.all() {
+            if let Resolved::Alias { alias, canonical } = names.resolve(target) {
+                if canonical == e.id {
+                    continue; // self-relation: not ours to fix
+                }
+                let mut p = Patch::deterministic(
+                    &e.id,
+                    PatchKind::AliasCanonicalize,
+                    format!("`{alias}` is an alias of `{canonical}`"),
+                );
+                p.field_path = Some(format!("relations.{kind}"));
+                p.replace = Some(Replace { from: alias.into(), to: canonical.into() });
+                out.push(p);
+            }
+        }
+    }
+}
+
+/// Which evidence list a changed path is a signal for.
+struct Signals {
+    docs: GlobSet,
+    tests: GlobSet,
+    extra: Vec<(GlobSet, String)>,
+}
+
+impl Signals {
+    fn new(reg: &Registry) -> Self {
+        let set = |globs: &[&str]| {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                b.add(Glob::new(g).expect("built-in glob"));
+            }
+            b.build().expect("built-in globs")
+        };
+        let extra = reg
+            .config
+            .signals
+            .iter()
+            .filter_map(|r| {
+                let g = Glob::new(&r.glob).ok()?;
+                let mut b = GlobSetBuilder::new();
+                b.add(g);
+                Some((b.build().ok()?, r.field.clone()))
+            })
+            .collect();
+        Signals {
+            docs: set(&["docs/**", "**/*.md"]),
+            tests: set(&["tests/**", "**/tests/**", "**/*_test.*", "**/test_*.*", "**/*.test.*", "**/*.spec.*"]),
+            extra,
+        }
+    }
+
+    /// (signal name, evidence field) for a path, if any.
+    fn classify(&self, path: &str) -> Option<(String, String)> {
+        if path.starts_with("registry/") {
+            return None;
+        }
+        for (set, field) in &self.extra {
+            if set.is_match(path) {
+                return Some(("configured rule".into(), field.clone()));
+            }
+        }
+        if is_ci_workflow(path) {
+            return Some(("CI workflow".into(), "evidence.tests".into()));
+        }
+        if self.tests.is_match(path) {
+            return Some(("test file".into(), "evidence.tests".into()));
+        }
+        if self.docs.is_match(path) {
+            return Some(("documentation".into(), "evidence.documentation".into()));
+        }
+        None
+    }
+}
+
+/// Capabilities a changed path belongs to: surface matches, else the only
+/// capability, else none.
+fn owners<'a>(entries: &[(&'a str, &'a Entry, GlobSet)], path: &str) -> Result<Vec<&'a Entry>, String> {
+    let matched: Vec<&Entry> = entries.iter().filter(|(_, _, s)| s.is_match(path)).map(|(_, e, _)| *e).collect();
+    if !matched.is_empty() {
+        return Ok(matched);
+    }
+    if entries.len() == 1 {
+        return Ok(vec![entries[0].1]);
+    }
+    Err(if entries.is_empty() {
+        "the registry has no valid capability".into()
+    } else {
+        "no capability's `surface` matches it".into()
+    })
+}
+
+fn diff_patches(
+    reg: &Registry,
+    snap: &dyn Snapshot,
+    old: &dyn Snapshot,
+    changes: &[(String, Change)],
+    out: &mut Collected,
+) {
+    let signals = Signals::new(reg);
+    let entries: Vec<(&str, &Entry, GlobSet)> = reg
+        .valid_entries()
+        .map(|(p, e)| {
+            let mut b = GlobSetBuilder::new();
+            for g in &e.surface {
+                if let Ok(g) = Glob::new(g) {
+                    b.add(g);
+                }
+            }
+            (p, e, b.build().unwrap_or_else(|_| GlobSet::empty()))
+        })
+        .collect();
+    for (path, change) in changes {
+        if *change == Change::Deleted {
+            continue;
+        }
+        let mut proposals: Vec<(String, String, String)> = Vec::new(); // (field, value, signal)
+        if let Some((signal, field)) = signals.classify(path) {
+            if snap.state(path) == PathState::File {
+                proposals.push((field, path.clone(), signal));
+            }
+        }
+        for artifact in new_artifacts(path, snap, old) {
+            proposals.push(("availability.current_artifacts".into(), artifact, format!("{path} declares it")));
+        }
+        if proposals.is_empty() {
+            continue;
+        }
+        let owners = match owners(&entries, path) {
+            Ok(o) => o,
+            Err(reason) => {
+                for (_, _, signal) in proposals {
+                    out.unassigned.push(Unassigned { path: path.clone(), signal, reason: reason.clone() });
+                }
+                continue;
+            }
+        };
+        for e in owners {
+            for (field, value, signal) in &proposals {
+                let present = match field.as_str() {
+                    "availability.current_artifacts" => e.availability.current_artifacts.contains(value),
+                    f => e.evidence(f.trim_start_matches("evidence.")).contains(value),
+                };
+                if present {
+                    continue;
+                }
+                let kind = if field == "availability.current_artifacts" {
+                    PatchKind::ArtifactAppend
+                } else {
+                    PatchKind::EvidenceAppend
+                };
+                let mut p = Patch::deterministic(
+                    &e.id,
+                    kind,
+                    format!("{path} changed ({signal}) and belongs to this capability: add it to {field}"),
+                );
+                p.field_path = Some(field.clone());
+                p.append = Some(value.clone());
+                p.evidence_citations = vec![path.clone()];
+                out.patches.push(p);
+            }
+        }
+    }
+}
+
+/// Artifacts a manifest declares now that it did not declare before.
+fn new_artifacts(path: &str, snap: &dyn Snapshot, old: &dyn Snapshot) -> Vec<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let read = |s: &dyn Snapshot| s.read(path).ok().flatten().and_then(|b| String::from_utf8(b).ok());
+    let extract: fn(&str) -> BTreeSet<String> = match name {
+        "Cargo.toml" => cargo_artifacts,
+        "pyproject.toml" => pyproject_artifacts,
+        "package.json" => npm_artifacts,
+        _ => return Vec::new(),
+    };
+    let Some(new_text) = read(snap) else { return Vec::new() };
+    let before = read(old).map(|t| extract(&t)).unwrap_or_default();
+    extract(&new_text).difference(&before).cloned().collect()
+}
+
+fn cargo_artifacts(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Ok(doc) = text.parse::<toml::Table>() else { return out };
+    if let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()) {
+        out.insert(format!("crate:{name}"));
+    }
+    if let Some(bins) = doc.get("bin").and_then(|b| b.as_array()) {
+        for b in bins {
+            if let Some(name) = b.get("name").and_then(|n| n.as_str()) {
+                out.insert(format!("cli:{name}"));
+            }
+        }
+    }
+    out
+}
+
+fn pyproject_artifacts(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Ok(doc) = text.parse::<toml::Table>() else { return out };
+    let project = doc.get("project");
+    if let Some(name) = project.and_then(|p| p.get("name")).and_then(|n| n.as_str()) {
+        out.insert(format!("pypi:{name}"));
+    }
+    if let Some(scripts) = project.and_then(|p| p.get("scripts")).and_then(|s| s.as_table()) {
+        out.extend(scripts.keys().map(|k| format!("cli:{k}")));
+    }
+    out
+}
+
+fn npm_artifacts(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return out };
+    let name = doc.get("name").and_then(|n| n.as_str());
+    match doc.get("bin") {
+        Some(serde_json::Value::String(_)) => {
+            if let Some(name) = name {
+                out.insert(format!("cli:{}", name.rsplit('/').next().unwrap_or(name)));
+            }
+        }
+        Some(serde_json::Value::Object(bins)) => out.extend(bins.keys().map(|k| format!("cli:{k}"))),
+        _ => {}
+    }
+    if let (Some(name), false) = (name, doc.get("private").and_then(|p| p.as_bool()).unwrap_or(false)) {
+        out.insert(format!("npm:{name}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests() {
+        let c = cargo_artifacts("[package]\nname = \"x\"\n[[bin]]\nname = \"xt\"\n");
+        assert!(c.contains("crate:x") && c.contains("cli:xt"));
+        let p = pyproject_artifacts("[project]\nname = \"pp\"\n[project.scripts]\npp-cli = \"pp:main\"\n");
+        assert!(p.contains("pypi:pp") && p.contains("cli:pp-cli"));
+        let n = npm_artifacts(r#"{"name": "@s/n", "bin": {"nn": "x.js"}}"#);
+        assert!(n.contains("npm:@s/n") && n.contains("cli:nn"));
+    }
+}

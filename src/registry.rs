@@ -1,0 +1,334 @@
+//! Loading a registry from a [`Snapshot`]: find the root, read the config,
+//! the index and every entry, and record parse and schema problems on the
+//! way. Coordination checks run on the result (see `checks`).
+
+use crate::config::Config;
+use crate::diagnostics::Problem;
+use crate::model::{CONFIG_PATH, ENTRIES_DIR, Entry, INDEX_PATH, Index};
+use crate::schema::{self, SchemaKind};
+use crate::snapshot::Snapshot;
+use crate::yaml::{self, Lossless, Seg, segs_from_pointer};
+use crate::{Error, Result, frontmatter};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Walk up from `start` to the first directory holding the index; `--root`
+/// bypasses the walk but must still point at a registry.
+pub fn find_root(start: &Path, explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        if dir.join(INDEX_PATH).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        return Err(Error::usage(format!(
+            "no registry at {}: expected {}",
+            dir.display(),
+            dir.join(INDEX_PATH).display()
+        )));
+    }
+    let start = fs_err::canonicalize(start)?;
+    for dir in start.ancestors() {
+        if dir.join(INDEX_PATH).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(Error::usage(format!(
+        "no registry found: looked for {INDEX_PATH} in {} and every parent directory (use --root DIR, or `reuse-surface establish --scaffold` to create one)",
+        start.display()
+    )))
+}
+
+/// One parsed YAML source (the index, the config, or an entry's front
+/// matter), kept with its text so diagnostics can be located lazily.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Registry-root-relative path with `/`.
+    pub path: String,
+    /// The whole file text (BOM removed).
+    pub text: String,
+    /// Byte range of the YAML inside `text` (all of it for `.yaml`).
+    pub yaml: std::ops::Range<usize>,
+    /// Lines before the YAML in the file.
+    pub line_offset: usize,
+    /// The strict parse, when it succeeded.
+    pub value: Option<Value>,
+    /// The file started with a UTF-8 byte-order mark (kept on write).
+    pub bom: bool,
+}
+
+impl Source {
+    pub fn yaml_text(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+}
+
+/// A loaded entry: its source and, when it passed the schema, the model.
+#[derive(Debug, Clone)]
+pub struct LoadedEntry {
+    pub source: Source,
+    pub entry: Option<Entry>,
+}
+
+/// Everything read from one snapshot.
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub config: Config,
+    pub config_source: Option<Source>,
+    pub index: Option<Index>,
+    pub index_source: Option<Source>,
+    pub entries: Vec<LoadedEntry>,
+    /// Parse and schema problems found while loading.
+    pub problems: Vec<Problem>,
+}
+
+impl Registry {
+    /// Entries that passed the schema, with their paths.
+    pub fn valid_entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
+        self.entries.iter().filter_map(|e| e.entry.as_ref().map(|m| (e.source.path.as_str(), m)))
+    }
+
+    /// The source of a file by path, for locating problems.
+    pub fn source(&self, path: &str) -> Option<&Source> {
+        if self.index_source.as_ref().is_some_and(|s| s.path == path) {
+            return self.index_source.as_ref();
+        }
+        if self.config_source.as_ref().is_some_and(|s| s.path == path) {
+            return self.config_source.as_ref();
+        }
+        self.entries.iter().map(|e| &e.source).find(|s| s.path == path)
+    }
+}
+
+/// A parsed entry cache, keyed by blob id, so hooks need not re-parse
+/// unchanged entries. Implementations must be pure optimisations.
+pub trait EntryCache {
+    fn get(&self, blob_id: &str) -> Option<LoadedEntry>;
+    fn put(&self, blob_id: &str, entry: &LoadedEntry);
+}
+
+/// Read and parse the whole registry from `snap`.
+pub fn load(snap: &dyn Snapshot) -> Result<Registry> {
+    load_with_cache(snap, None)
+}
+
+/// [`load`], consulting `cache` for entries whose blob id is known.
+pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> Result<Registry> {
+    let mut reg = Registry::default();
+
+    if let Some(bytes) = snap.read(CONFIG_PATH)? {
+        let (source, problems) = parse_yaml_file(CONFIG_PATH, &bytes, SchemaKind::Config);
+        reg.problems.extend(problems);
+        if let Some(value) = source.value.as_ref().filter(|_| reg.problems.is_empty()) {
+            match serde_json::from_value::<Option<Config>>(value.clone()) {
+                Ok(cfg) => reg.config = cfg.unwrap_or_default(),
+                Err(e) => reg.problems.push(Problem::new("schema", e.to_string()).file(CONFIG_PATH)),
+            }
+        }
+        reg.config_source = Some(source);
+    }
+
+    match snap.read(INDEX_PATH)? {
+        Some(bytes) => {
+            let (source, problems) = parse_yaml_file(INDEX_PATH, &bytes, SchemaKind::Index);
+            if problems.is_empty() {
+                if let Some(value) = &source.value {
+                    match serde_json::from_value::<Index>(value.clone()) {
+                        Ok(index) => reg.index = Some(index),
+                        Err(e) => reg.problems.push(Problem::new("schema", e.to_string()).file(INDEX_PATH)),
+                    }
+                }
+            }
+            reg.problems.extend(problems);
+            reg.index_source = Some(source);
+        }
+        None => reg.problems.push(
+            Problem::new("parse-error", format!("the index {INDEX_PATH} does not exist in {}", snap.describe()))
+                .file(INDEX_PATH)
+                .fix("run `reuse-surface establish --scaffold` or restore the file"),
+        ),
+    }
+
+    // Read sequentially (the snapshot may not be shareable across threads),
+    // then parse in parallel: parsing is the cost that grows with N.
+    let mut raw = Vec::new();
+    for name in snap.list(ENTRIES_DIR) {
+        if !name.ends_with(".md") || name.starts_with('_') {
+            continue;
+        }
+        let path = format!("{ENTRIES_DIR}/{name}");
+        let blob = snap.blob_id(&path);
+        if let (Some(cache), Some(id)) = (cache, blob.as_deref()) {
+            if let Some(hit) = cache.get(id) {
+                if hit.source.path == path {
+                    raw.push(Pending::Cached(hit));
+                    continue;
+                }
+            }
+        }
+        if let Some(bytes) = snap.read(&path)? {
+            raw.push(Pending::Raw { path, bytes, blob });
+        }
+    }
+    let parsed = parallel_map(raw, |p| match p {
+        Pending::Cached(hit) => (hit, Vec::new(), None),
+        Pending::Raw { path, bytes, blob } => {
+            let (entry, problems) = parse_entry(&path, &bytes);
+            (entry, problems, blob)
+        }
+    });
+    for (entry, problems, blob) in parsed {
+        if let (Some(cache), Some(id)) = (cache, blob.as_deref()) {
+            if problems.is_empty() {
+                cache.put(id, &entry);
+            }
+        }
+        reg.problems.extend(problems);
+        reg.entries.push(entry);
+    }
+    reg.problems = reg.config.apply_overrides(std::mem::take(&mut reg.problems));
+    Ok(reg)
+}
+
+enum Pending {
+    Cached(LoadedEntry),
+    Raw { path: String, bytes: Vec<u8>, blob: Option<String> },
+}
+
+/// Map over items on up to `available_parallelism` threads, keeping order.
+pub fn parallel_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if items.len() < 64 || threads < 2 {
+        return items.into_iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut it = items.into_iter().peekable();
+    while it.peek().is_some() {
+        chunks.push(it.by_ref().take(chunk).collect());
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || c.into_iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("worker panicked")).collect()
+    })
+}
+
+/// Parse a whole-file YAML document and validate it against `kind`.
+pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let text = match yaml::decode(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            problems.push(Problem::new("parse-error", e.message).file(path).at(e.line, e.column));
+            let source = Source { path: path.into(), text: String::new(), yaml: 0..0, line_offset: 0, value: None, bom: false };
+            return (source, problems);
+        }
+    };
+    let len = text.len();
+    let mut source = Source { path: path.into(), text, yaml: 0..len, line_offset: 0, value: None, bom: has_bom(bytes) };
+    validate_source(&mut source, kind, &mut problems);
+    (source, problems)
+}
+
+fn has_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xEF\xBB\xBF")
+}
+
+/// Parse an entry file: front matter fences, YAML, schema, model.
+pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let text = match yaml::decode(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            problems.push(Problem::new("parse-error", e.message).file(path).at(e.line, e.column));
+            let source = Source { path: path.into(), text: String::new(), yaml: 0..0, line_offset: 0, value: None, bom: false };
+            return (LoadedEntry { source, entry: None }, problems);
+        }
+    };
+    let (range, line_offset) = match frontmatter::split(&text) {
+        Ok(fm) => (fm.head.len()..fm.head.len() + fm.yaml.len(), fm.line_offset),
+        Err(e) => {
+            problems.push(
+                Problem::new("parse-error", e.message)
+                    .file(path)
+                    .at(e.line, e.column)
+                    .fix("an entry starts with a `---` line, then YAML front matter, then a closing `---` line"),
+            );
+            let source = Source { path: path.into(), text, yaml: 0..0, line_offset: 0, value: None, bom: has_bom(bytes) };
+            return (LoadedEntry { source, entry: None }, problems);
+        }
+    };
+    let mut source = Source { path: path.into(), text, yaml: range, line_offset, value: None, bom: has_bom(bytes) };
+    validate_source(&mut source, SchemaKind::Entry, &mut problems);
+    let entry = match (&source.value, problems.is_empty()) {
+        (Some(v), true) => match serde_json::from_value::<Entry>(v.clone()) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                problems.push(Problem::new("schema", e.to_string()).file(path));
+                None
+            }
+        },
+        _ => None,
+    };
+    if let (Some(id), None) = (source.value.as_ref().and_then(|v| v.get("id")).and_then(Value::as_str), &entry) {
+        for p in problems.iter_mut() {
+            p.capability_id.get_or_insert_with(|| id.to_string());
+        }
+    }
+    (LoadedEntry { source, entry }, problems)
+}
+
+fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Problem>) {
+    let yaml_text = source.yaml_text();
+    match yaml::parse(yaml_text) {
+        Err(e) => {
+            problems.push(
+                Problem::new("parse-error", e.message)
+                    .file(&source.path)
+                    .at(e.line.map(|l| l + source.line_offset), e.column),
+            );
+        }
+        Ok(value) => {
+            let violations = schema::validate(kind, &value);
+            if !violations.is_empty() {
+                let tree = Lossless::new(yaml_text);
+                for v in violations {
+                    let segs = segs_from_pointer(&v.pointer, &value);
+                    let (line, col) = tree.locate(&segs).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                    let at = if v.pointer.is_empty() { "document".to_string() } else { v.pointer.clone() };
+                    problems.push(
+                        Problem::new("schema", format!("{at}: {}", v.message))
+                            .file(&source.path)
+                            .at(line.map(|l| l + source.line_offset), col),
+                    );
+                }
+            }
+            source.value = Some(value);
+        }
+    }
+}
+
+/// Turn every problem's YAML anchor into a line and column, building each
+/// file's lossless tree at most once.
+pub fn locate_problems(reg: &Registry, problems: &mut [Problem]) {
+    let mut trees: std::collections::HashMap<String, Option<(Lossless<'_>, usize)>> = Default::default();
+    for p in problems.iter_mut() {
+        let (Some(anchor), Some(file), None) = (&p.anchor, &p.file, p.line) else { continue };
+        let entry = trees.entry(file.clone()).or_insert_with(|| {
+            reg.source(file).filter(|s| s.value.is_some()).map(|s| (Lossless::new(s.yaml_text()), s.line_offset))
+        });
+        if let Some((tree, offset)) = entry {
+            if let Some((l, c)) = tree.locate(&anchor.path) {
+                p.line = Some(l + *offset);
+                p.column = Some(c);
+            }
+        }
+    }
+}
+
+/// Helper for checks: a path of keys.
+pub fn keys(parts: &[&str]) -> Vec<Seg> {
+    parts.iter().map(|k| Seg::key(k)).collect()
+}

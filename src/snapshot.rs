@@ -1,0 +1,299 @@
+//! A tree of files at one moment: the working tree, the git index (what
+//! will be committed), or a commit's tree (what is being pushed).
+//!
+//! Checks and patches only ever see a [`Snapshot`], which is how
+//! `validate`, `validate --staged`, `pre-commit` and `pre-push` stay one code
+//! path: a file present on disk but not staged simply does not exist in the
+//! staged snapshot.
+
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a repo-relative path is in a snapshot, after following symlinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathState {
+    Missing,
+    File,
+    Dir,
+    /// A symlink on the way resolves outside the repository.
+    Escapes,
+}
+
+/// Read access to one tree of files, addressed by `/`-separated paths
+/// relative to the registry root.
+pub trait Snapshot {
+    /// Human words for where files come from ("the staged tree").
+    fn describe(&self) -> String;
+    /// The bytes of a regular file, or `None` when absent or not a file.
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// Whether `path` exists, following symlinks but never outside the repo.
+    fn state(&self, path: &str) -> PathState;
+    /// Names of the regular files directly inside `dir` (sorted).
+    fn list(&self, dir: &str) -> Vec<String>;
+    /// A content id for caching parsed files; `None` when there is no cheap
+    /// one (the working tree).
+    fn blob_id(&self, _path: &str) -> Option<String> {
+        None
+    }
+}
+
+/// The files on disk under a root directory.
+pub struct WorkTree {
+    root: PathBuf,
+    canonical_root: PathBuf,
+}
+
+impl WorkTree {
+    pub fn new(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        let canonical_root = fs_err::canonicalize(&root)?;
+        Ok(WorkTree { root, canonical_root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl Snapshot for WorkTree {
+    fn describe(&self) -> String {
+        "the working tree".into()
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.state(path) {
+            PathState::File => {}
+            _ => return Ok(None),
+        }
+        match std::fs::read(self.root.join(path)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(self.root.join(path), e)),
+        }
+    }
+
+    fn state(&self, path: &str) -> PathState {
+        let full = self.root.join(path);
+        match std::fs::symlink_metadata(&full) {
+            Err(_) => PathState::Missing,
+            Ok(_) => match std::fs::canonicalize(&full) {
+                Err(_) => PathState::Missing, // dangling symlink
+                Ok(real) if !real.starts_with(&self.canonical_root) => PathState::Escapes,
+                Ok(real) if real.is_dir() => PathState::Dir,
+                Ok(real) if real.is_file() => PathState::File,
+                Ok(_) => PathState::Missing,
+            },
+        }
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.root.join(dir)) else { return Vec::new() };
+        let mut names: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().map(|t| t.is_file() || t.is_symlink()).unwrap_or(false))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// How git stores one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitKind {
+    File,
+    Symlink,
+    Submodule,
+}
+
+/// One path in a git tree or index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitEntry {
+    pub oid: gix::ObjectId,
+    pub kind: GitKind,
+}
+
+/// A flat map of a git tree or of the index, plus the object database to
+/// read blobs from. Paths are relative to the registry root, which may sit
+/// below the repository's top level (`prefix`).
+pub struct GitTree {
+    repo: gix::Repository,
+    entries: BTreeMap<String, GitEntry>,
+    prefix: String,
+    label: String,
+}
+
+impl GitTree {
+    /// The staged tree: the index file git will commit from (honouring
+    /// `GIT_INDEX_FILE`, which `git commit -a` and `git commit PATH` set).
+    pub fn staged(repo: &gix::Repository, registry_root: &Path) -> Result<Self> {
+        let entries = crate::git::index_entries(repo)?;
+        Ok(Self::from_entries(repo, entries, registry_root, "the staged tree (git index)".into()))
+    }
+
+    /// The tree of the commit `rev` names.
+    pub fn at_rev(repo: &gix::Repository, rev: &str, registry_root: &Path) -> Result<Self> {
+        let commit = crate::git::resolve_commit(repo, rev)?;
+        let entries = crate::git::tree_entries(repo, commit)?;
+        let short = commit.to_hex_with_len(10).to_string();
+        Ok(Self::from_entries(repo, entries, registry_root, format!("commit {short} ({rev})")))
+    }
+
+    /// The tree of a known commit id (pre-push).
+    pub fn at_commit(repo: &gix::Repository, commit: gix::ObjectId, registry_root: &Path) -> Result<Self> {
+        let entries = crate::git::tree_entries(repo, commit)?;
+        let short = commit.to_hex_with_len(10).to_string();
+        Ok(Self::from_entries(repo, entries, registry_root, format!("commit {short}")))
+    }
+
+    /// Build from an already flattened map (hooks build theirs once).
+    pub fn from_entries(
+        repo: &gix::Repository,
+        entries: BTreeMap<String, GitEntry>,
+        registry_root: &Path,
+        label: String,
+    ) -> Self {
+        let prefix = crate::git::prefix_of(repo, registry_root);
+        GitTree { repo: repo.clone(), entries, prefix, label }
+    }
+
+    pub fn entries(&self) -> &BTreeMap<String, GitEntry> {
+        &self.entries
+    }
+
+    fn full(&self, path: &str) -> String {
+        format!("{}{}", self.prefix, path)
+    }
+
+    /// Follow symlinks component by component inside the tree. Returns the
+    /// resolved full path, or `None` when a link leaves the repository.
+    fn resolve(&self, full: &str) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        let mut pending: Vec<String> = full.split('/').rev().map(str::to_string).collect();
+        let mut hops = 0;
+        while let Some(part) = pending.pop() {
+            match part.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    parts.pop()?;
+                    continue;
+                }
+                _ => {}
+            }
+            parts.push(part);
+            let here = parts.join("/");
+            if let Some(GitEntry { kind: GitKind::Symlink, oid }) = self.entries.get(&here) {
+                hops += 1;
+                if hops > 40 {
+                    return None;
+                }
+                let target = self.repo.find_object(*oid).ok()?.detach().data;
+                let target = String::from_utf8(target).ok()?;
+                if target.starts_with('/') {
+                    return None;
+                }
+                parts.pop();
+                for seg in target.split('/').rev() {
+                    pending.push(seg.to_string());
+                }
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    fn is_dir(&self, full: &str) -> bool {
+        let dir = format!("{full}/");
+        self.entries.range(dir.clone()..).next().is_some_and(|(k, _)| k.starts_with(&dir))
+    }
+}
+
+impl Snapshot for GitTree {
+    fn describe(&self) -> String {
+        self.label.clone()
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(full) = self.resolve(&self.full(path)) else { return Ok(None) };
+        match self.entries.get(&full) {
+            Some(GitEntry { kind: GitKind::File, oid }) => {
+                let obj = self.repo.find_object(*oid).map_err(Error::git)?;
+                Ok(Some(obj.detach().data))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn state(&self, path: &str) -> PathState {
+        let Some(full) = self.resolve(&self.full(path)) else { return PathState::Escapes };
+        match self.entries.get(&full) {
+            Some(GitEntry { kind: GitKind::File, .. }) => PathState::File,
+            Some(GitEntry { kind: GitKind::Submodule, .. }) => PathState::Dir,
+            Some(GitEntry { kind: GitKind::Symlink, .. }) => PathState::Missing,
+            None if full.is_empty() || self.is_dir(&full) => PathState::Dir,
+            None => PathState::Missing,
+        }
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let prefix = format!("{}/", self.full(dir));
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, e)| !k[prefix.len()..].contains('/') && e.kind != GitKind::Submodule)
+            .map(|(k, _)| k[prefix.len()..].to_string())
+            .collect()
+    }
+
+    fn blob_id(&self, path: &str) -> Option<String> {
+        self.entries.get(&self.full(path)).map(|e| e.oid.to_string())
+    }
+}
+
+/// A snapshot with some files replaced, used to validate a batch of edits
+/// before anything is renamed into place.
+pub struct Overlay<'a> {
+    base: &'a dyn Snapshot,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(base: &'a dyn Snapshot, files: BTreeMap<String, Vec<u8>>) -> Self {
+        Overlay { base, files }
+    }
+}
+
+impl Snapshot for Overlay<'_> {
+    fn describe(&self) -> String {
+        format!("{} with pending edits", self.base.describe())
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.files.get(path) {
+            Some(bytes) => Ok(Some(bytes.clone())),
+            None => self.base.read(path),
+        }
+    }
+
+    fn state(&self, path: &str) -> PathState {
+        if self.files.contains_key(path) { PathState::File } else { self.base.state(path) }
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let mut names = self.base.list(dir);
+        let prefix = format!("{dir}/");
+        for path in self.files.keys() {
+            if let Some(name) = path.strip_prefix(&prefix) {
+                if !name.contains('/') && !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    fn blob_id(&self, path: &str) -> Option<String> {
+        if self.files.contains_key(path) { None } else { self.base.blob_id(path) }
+    }
+}

@@ -1,0 +1,699 @@
+//! The one place that knows which YAML crates we use.
+//!
+//! Two views of one text: a *strict* parse (serde-saphyr, YAML 1.2 core
+//! schema, duplicate keys rejected, node and depth budgets) that yields plain
+//! JSON values for schema validation and the model, and a *lossless* tree
+//! (yaml-edit) that gives byte ranges for locating diagnostics and for
+//! splicing edits into the original bytes. Edits never re-serialise a
+//! document: they replace or insert byte ranges, so comments, key order,
+//! quoting and line endings of untouched regions survive byte for byte.
+
+use serde_json::Value;
+use std::str::FromStr;
+use yaml_edit::{Document, YamlNode};
+
+/// Largest registry file we agree to parse; bigger is refused before parsing
+/// so a stray 50 MB file costs nothing and cannot exhaust memory.
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Deepest nesting we accept: registry documents are shallow, and a bound
+/// keeps recursive consumers far from the stack limit.
+const MAX_DEPTH: usize = 64;
+
+/// Why a YAML text was refused, with a 1-based position when one is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// One line, no snippet: diagnostics render their own source excerpt.
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Decode raw file bytes, refusing non-UTF-8 and oversized input with a
+/// position, and dropping a leading byte-order mark (YAML allows one).
+pub fn decode(bytes: &[u8]) -> Result<&str, YamlError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(YamlError {
+            message: format!(
+                "file is {:.1} MB, larger than the {} MB limit for registry files",
+                bytes.len() as f64 / 1_000_000.0,
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            line: None,
+            column: None,
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            Err(YamlError {
+                message: format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                line: Some(line),
+                column: Some(column),
+            })
+        }
+    }
+}
+
+fn strict_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 8_000_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_documents = 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.strict_booleans = true;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    options.with_snippet = false;
+    options
+}
+
+/// Parse one YAML document strictly into a JSON value.
+///
+/// An empty document is `null`. Tabs used for indentation, duplicate keys,
+/// alias bombs and absurd nesting all come back as a [`YamlError`].
+pub fn parse(text: &str) -> Result<Value, YamlError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(decode(text.as_bytes()).err().expect("oversized"));
+    }
+    if let Some(err) = nesting_precheck(text) {
+        return Err(err);
+    }
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_saphyr::from_str_with_options::<Value>(text, strict_options()).map_err(|e| {
+        let loc = e.location();
+        let message = first_line(&e.to_string());
+        YamlError {
+            message,
+            line: loc.as_ref().map(|l| l.line() as usize).filter(|l| *l > 0),
+            column: loc.as_ref().map(|l| l.column() as usize).filter(|c| *c > 0),
+        }
+    })
+}
+
+/// Flow collections nest without indentation; catch absurd depth before any
+/// parser recurses, so 100,000 `[` characters are an error, not a crash.
+fn nesting_precheck(text: &str) -> Option<YamlError> {
+    let mut depth = 0usize;
+    let mut line = 1;
+    let mut col = 0;
+    let mut in_comment = false;
+    for ch in text.chars() {
+        col += 1;
+        match ch {
+            '\n' => {
+                line += 1;
+                col = 0;
+                in_comment = false;
+            }
+            '#' => in_comment = true,
+            '[' | '{' if !in_comment => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(YamlError {
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                        line: Some(line),
+                        column: Some(col),
+                    });
+                }
+            }
+            ']' | '}' if !in_comment => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim();
+    line.to_string()
+}
+
+/// One step of a path into a document: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl Seg {
+    pub fn key(k: &str) -> Seg {
+        Seg::Key(k.to_string())
+    }
+}
+
+/// Render a path as a JSON pointer, the form schema errors use.
+pub fn pointer(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        out.push('/');
+        match seg {
+            Seg::Key(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            Seg::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// Parse a JSON pointer (from a schema error) back into segments, given the
+/// value it points into so numeric keys of mappings stay keys.
+pub fn segs_from_pointer(pointer: &str, value: &Value) -> Vec<Seg> {
+    let mut segs = Vec::new();
+    let mut cur = Some(value);
+    for raw in pointer.split('/').skip(1) {
+        let token = raw.replace("~1", "/").replace("~0", "~");
+        let seg = match (cur, token.parse::<usize>()) {
+            (Some(Value::Array(_)), Ok(i)) => Seg::Index(i),
+            _ => Seg::Key(token),
+        };
+        cur = match (&seg, cur) {
+            (Seg::Index(i), Some(Value::Array(a))) => a.get(*i),
+            (Seg::Key(k), Some(Value::Object(m))) => m.get(k),
+            _ => None,
+        };
+        segs.push(seg);
+    }
+    segs
+}
+
+/// A byte range in the text a [`Lossless`] was built from.
+pub type Span = std::ops::Range<usize>;
+
+/// The lossless view of one YAML text: byte ranges of keys and values.
+pub struct Lossless<'a> {
+    text: &'a str,
+    doc: Option<Document>,
+}
+
+impl<'a> Lossless<'a> {
+    /// Build the lossless tree. Only call this on text that [`parse`]
+    /// accepted: the strict parse is what bounds size and depth.
+    pub fn new(text: &'a str) -> Self {
+        let doc = Document::from_str(text).ok();
+        Lossless { text, doc }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn root(&self) -> Option<YamlNode> {
+        let doc = self.doc.as_ref()?;
+        if let Some(m) = doc.as_mapping() {
+            return Some(YamlNode::Mapping(m));
+        }
+        if let Some(s) = doc.as_sequence() {
+            return Some(YamlNode::Sequence(s));
+        }
+        doc.as_scalar().map(YamlNode::Scalar)
+    }
+
+    fn node(&self, path: &[Seg]) -> Option<YamlNode> {
+        let mut cur = self.root()?;
+        for seg in path {
+            cur = match (seg, cur) {
+                (Seg::Key(k), YamlNode::Mapping(m)) => m
+                    .entries()
+                    .find(|e| e.key_node().is_some_and(|kn| unquote(&kn.to_string()) == *k))?
+                    .value_node()?,
+                (Seg::Index(i), YamlNode::Sequence(s)) => s.values().nth(*i)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    fn key_span(&self, path: &[Seg]) -> Option<Span> {
+        let (last, parent) = path.split_last()?;
+        let Seg::Key(k) = last else { return None };
+        let YamlNode::Mapping(m) = self.node(parent)? else { return None };
+        let entry = m
+            .entries()
+            .find(|e| e.key_node().is_some_and(|kn| unquote(&kn.to_string()) == *k))?;
+        entry.key_node().map(|n| span_of(&n))
+    }
+
+    /// Byte range of the value at `path`, trimmed of trailing whitespace and
+    /// comments that the tree attaches to block collections.
+    pub fn value_span(&self, path: &[Seg]) -> Option<Span> {
+        let node = self.node(path)?;
+        let span = span_of(&node);
+        Some(trim_span(self.text, span))
+    }
+
+    /// Where a diagnostic about `path` should point: the value when it
+    /// exists, else the nearest existing ancestor's key or value.
+    pub fn locate(&self, path: &[Seg]) -> Option<(usize, usize)> {
+        for len in (0..=path.len()).rev() {
+            let p = &path[..len];
+            let span = match p.last() {
+                Some(Seg::Key(_)) if len < path.len() => self.key_span(p).or_else(|| self.value_span(p)),
+                Some(Seg::Key(_)) => self.value_span(p).or_else(|| self.key_span(p)),
+                _ => self.value_span(p),
+            };
+            if let Some(span) = span {
+                return Some(line_col(self.text, span.start));
+            }
+        }
+        None
+    }
+
+    /// Ranges of the items of the sequence at `path`, trimmed.
+    pub fn item_spans(&self, path: &[Seg]) -> Option<Vec<Span>> {
+        let YamlNode::Sequence(s) = self.node(path)? else { return None };
+        Some(s.values().map(|n| trim_span(self.text, span_of(&n))).collect())
+    }
+
+    /// Whether the node at `path` is a flow collection (`[a, b]`, `{a: 1}`).
+    pub fn is_flow(&self, path: &[Seg]) -> bool {
+        self.value_span(path)
+            .and_then(|s| self.text[s].chars().next())
+            .is_some_and(|c| c == '[' || c == '{')
+    }
+}
+
+fn span_of(node: &YamlNode) -> Span {
+    let r = node.byte_range();
+    r.start as usize..r.end as usize
+}
+
+/// Drop trailing blanks and whole comment lines from a block node's range.
+fn trim_span(text: &str, span: Span) -> Span {
+    let slice = &text[span.clone()];
+    let mut end = slice.len();
+    loop {
+        let trimmed = slice[..end].trim_end();
+        end = trimmed.len();
+        // A trailing comment line: cut from the start of that line if the
+        // line holds only the comment.
+        let line_start = trimmed.rfind('\n').map_or(0, |p| p + 1);
+        let line = &trimmed[line_start..];
+        if line.trim_start().starts_with('#') && line_start > 0 {
+            end = line_start;
+            continue;
+        }
+        break;
+    }
+    span.start..span.start + end
+}
+
+/// Strip one level of YAML quoting from a short scalar (keys, ids).
+pub fn unquote(raw: &str) -> String {
+    let raw = raw.trim();
+    if raw.len() >= 2 && raw.starts_with('\'') && raw.ends_with('\'') {
+        return raw[1..raw.len() - 1].replace("''", "'");
+    }
+    if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+        if let Ok(Value::String(s)) = serde_json::from_str::<Value>(raw) {
+            return s;
+        }
+        return raw[1..raw.len() - 1].to_string();
+    }
+    raw.to_string()
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Render a string as a YAML scalar: plain when that reads back as the same
+/// string under YAML 1.2 core, double-quoted otherwise.
+pub fn render_scalar(s: &str) -> String {
+    if plain_is_safe(s) {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).expect("strings serialise")
+    }
+}
+
+/// Render `s` in the same quoting style as the scalar it replaces.
+pub fn render_like(old_raw: &str, s: &str) -> String {
+    let old = old_raw.trim_start();
+    if old.starts_with('\'') && !s.contains('\n') {
+        format!("'{}'", s.replace('\'', "''"))
+    } else if old.starts_with('"') {
+        serde_json::to_string(s).expect("strings serialise")
+    } else {
+        render_scalar(s)
+    }
+}
+
+fn plain_is_safe(s: &str) -> bool {
+    if s.is_empty() || s != s.trim() {
+        return false;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if s.contains(": ") || s.contains(" #") || s.contains('\n') || s.ends_with(':') {
+        return false;
+    }
+    // Must read back as this same string, not a number, bool or null.
+    matches!(parse(&format!("k: {s}\n")), Ok(Value::Object(m)) if m.get("k") == Some(&Value::String(s.to_string())))
+}
+
+/// The line ending a file already uses, so inserted lines match it.
+pub fn line_ending(text: &str) -> &'static str {
+    if text.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
+/// Byte offset of the start of the line holding `offset`.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// Byte offset just past the end of the line holding `offset` (after its
+/// line break, or the end of the text).
+pub fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |p| offset + p + 1)
+}
+
+/// A list of byte-range replacements against one original text.
+///
+/// Edits are collected, then applied back to front so ranges stay valid;
+/// everything outside the ranges is copied unchanged.
+#[derive(Debug, Default, Clone)]
+pub struct Splice {
+    edits: Vec<(Span, String)>,
+}
+
+impl Splice {
+    pub fn replace(&mut self, span: Span, with: impl Into<String>) {
+        self.edits.push((span, with.into()));
+    }
+
+    pub fn insert(&mut self, at: usize, with: impl Into<String>) {
+        self.edits.push((at..at, with.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
+
+    /// Apply to `text`. Overlapping edits are a programming error and are
+    /// refused rather than producing garbage.
+    pub fn apply(mut self, text: &str) -> Result<String, String> {
+        self.edits.sort_by_key(|(s, _)| (s.start, s.end));
+        for pair in self.edits.windows(2) {
+            if pair[0].0.end > pair[1].0.start {
+                return Err("overlapping edits".into());
+            }
+        }
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut pos = 0;
+        for (span, with) in &self.edits {
+            out.push_str(&text[pos..span.start]);
+            out.push_str(with);
+            pos = span.end;
+        }
+        out.push_str(&text[pos..]);
+        Ok(out)
+    }
+}
+
+/// Mutable YAML text edited through byte splices and re-checked after each
+/// operation, so a patch can never leave a document that does not parse.
+pub struct Editor {
+    text: String,
+}
+
+impl Editor {
+    pub fn new(text: impl Into<String>) -> Self {
+        Editor { text: text.into() }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
+    fn commit(&mut self, splice: Splice) -> Result<(), String> {
+        let next = splice.apply(&self.text)?;
+        parse(&next).map_err(|e| format!("edit produced invalid YAML: {e}"))?;
+        self.text = next;
+        Ok(())
+    }
+
+    /// Replace the scalar at `path`, keeping its quoting style.
+    pub fn set_scalar(&mut self, path: &[Seg], value: &str) -> Result<(), String> {
+        let tree = Lossless::new(&self.text);
+        if let Some(span) = tree.value_span(path) {
+            let raw = &self.text[span.clone()];
+            if raw.starts_with('|') || raw.starts_with('>') {
+                return Err(format!("{} is a block scalar; refusing to rewrite it", pointer(path)));
+            }
+            let mut splice = Splice::default();
+            splice.replace(span, render_like(raw, value));
+            drop(tree);
+            return self.commit(splice);
+        }
+        drop(tree);
+        self.insert_key(path, &render_scalar(value))
+    }
+
+    /// Add a key that does not exist yet at the end of its parent mapping.
+    /// `rendered` is the value as flow YAML (a scalar or `[a, b]`).
+    fn insert_key(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
+        let (Seg::Key(key), parent) = path.split_last().ok_or("empty path")? else {
+            return Err("cannot insert a sequence index".into());
+        };
+        let nl = line_ending(&self.text);
+        let tree = Lossless::new(&self.text);
+        let mut splice = Splice::default();
+        match tree.value_span(parent) {
+            Some(span) if tree.is_flow(parent) => {
+                let inner = &self.text[span.clone()];
+                let close = span.start + inner.rfind('}').ok_or("malformed flow mapping")?;
+                let empty = inner[1..inner.len() - 1].trim().is_empty();
+                let sep = if empty { "" } else { ", " };
+                splice.insert(close, format!("{sep}{}: {rendered}", render_scalar(key)));
+            }
+            Some(span) if !self.text[span.clone()].trim().is_empty() && !parent_is_null(&self.text[span.clone()]) => {
+                // Block mapping: indent like its first key, insert after the
+                // end of its last line.
+                let indent_col = span.start - line_start(&self.text, span.start);
+                let indent = " ".repeat(indent_col);
+                let at = line_end(&self.text, span.end.saturating_sub(1).max(span.start));
+                let prefix = if at == self.text.len() && !self.text.ends_with('\n') { nl } else { "" };
+                splice.insert(at, format!("{prefix}{indent}{}: {rendered}{nl}", render_scalar(key)));
+            }
+            Some(span) => {
+                // Parent key exists with a null value: give it a block mapping.
+                let key_line = line_start(&self.text, span.start);
+                let parent_indent = self.text[key_line..].len() - self.text[key_line..].trim_start().len();
+                let indent = " ".repeat(parent_indent + 2);
+                let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
+                splice.replace(start..span.end, format!("{nl}{indent}{}: {rendered}", render_scalar(key)));
+            }
+            None if parent.is_empty() => {
+                let prefix = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { nl };
+                splice.insert(self.text.len(), format!("{prefix}{}: {rendered}{nl}", render_scalar(key)));
+            }
+            None => {
+                drop(tree);
+                // Create the parent first, then retry.
+                self.insert_key(parent, "{}")?;
+                let tree = Lossless::new(&self.text);
+                let span = tree.value_span(parent).ok_or("parent vanished")?;
+                let mut splice = Splice::default();
+                splice.replace(span, format!("{{{}: {rendered}}}", render_scalar(key)));
+                drop(tree);
+                return self.commit(splice);
+            }
+        }
+        drop(tree);
+        self.commit(splice)
+    }
+
+    /// Append a scalar to the sequence at `path`, creating it if needed and
+    /// following its style (flow or block) when it exists.
+    pub fn append_scalar(&mut self, path: &[Seg], value: &str) -> Result<(), String> {
+        self.append_rendered(path, &render_scalar(value))
+    }
+
+    /// Append an already rendered flow item (a scalar or `{k: v}`) to the
+    /// sequence at `path`.
+    pub fn append_rendered(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
+        let nl = line_ending(&self.text);
+        let tree = Lossless::new(&self.text);
+        let Some(span) = tree.value_span(path) else {
+            drop(tree);
+            return self.insert_key(path, &format!("[{rendered}]"));
+        };
+        let raw = &self.text[span.clone()];
+        let mut splice = Splice::default();
+        if parent_is_null(raw) {
+            splice.replace(span, format!("[{rendered}]"));
+        } else if tree.is_flow(path) {
+            let close = span.start + raw.rfind(']').ok_or("malformed flow sequence")?;
+            let empty = raw[1..raw.len() - 1].trim().is_empty();
+            let before = self.text[..close].trim_end_matches([' ', '\t']);
+            let sep = if empty { "" } else if before.ends_with(',') { " " } else { ", " };
+            splice.insert(close, format!("{sep}{rendered}"));
+        } else {
+            let items = tree.item_spans(path).ok_or_else(|| format!("{} is not a sequence", pointer(path)))?;
+            let last = items.last().ok_or("empty block sequence")?;
+            let first = items.first().expect("non-empty");
+            let line0 = line_start(&self.text, first.start);
+            let dash = self.text[line0..first.start].rfind('-').ok_or("block item without dash")?;
+            let indent = &self.text[line0..line0 + dash];
+            if !indent.chars().all(|c| c == ' ') {
+                return Err("unsupported layout for block sequence".into());
+            }
+            let at = line_end(&self.text, last.end.saturating_sub(1).max(last.start));
+            let prefix = if at == self.text.len() && !self.text.ends_with('\n') { nl } else { "" };
+            splice.insert(at, format!("{prefix}{indent}- {rendered}{nl}"));
+        }
+        drop(tree);
+        self.commit(splice)
+    }
+
+    /// Insert a mapping as item `index` of the block sequence at `path`,
+    /// laid out like the existing items (or two-space style when empty).
+    pub fn insert_mapping_item(&mut self, path: &[Seg], index: usize, fields: &[(&str, String)]) -> Result<(), String> {
+        let nl = line_ending(&self.text);
+        let tree = Lossless::new(&self.text);
+        let span = tree.value_span(path);
+        let items = tree.item_spans(path).unwrap_or_default();
+        let mut splice = Splice::default();
+        let render = |dash_indent: &str, key_indent: &str| {
+            let mut out = String::new();
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i == 0 {
+                    out.push_str(&format!("{dash_indent}- {}: {v}{nl}", render_scalar(k)));
+                } else {
+                    out.push_str(&format!("{key_indent}{}: {v}{nl}", render_scalar(k)));
+                }
+            }
+            out
+        };
+        if let (Some(first), false) = (items.first(), span.as_ref().is_some_and(|_| tree.is_flow(path))) {
+            let line0 = line_start(&self.text, first.start);
+            let dash_rel = self.text[line0..first.start].rfind('-').ok_or("block item without dash")?;
+            let dash_indent = self.text[line0..line0 + dash_rel].to_string();
+            let key_indent = " ".repeat(first.start - line0);
+            let text = render(&dash_indent, &key_indent);
+            if index < items.len() {
+                let at = line_start(&self.text, items[index].start);
+                splice.insert(at, text);
+            } else {
+                let last = items.last().expect("non-empty");
+                let at = line_end(&self.text, last.end.saturating_sub(1).max(last.start));
+                let prefix = if at == self.text.len() && !self.text.ends_with('\n') { nl } else { "" };
+                splice.insert(at, format!("{prefix}{text}"));
+            }
+        } else {
+            match span {
+                Some(span) if items.is_empty() => {
+                    // `key: []` or `key:` with nothing: switch to block style.
+                    let text = render("  ", "    ");
+                    let trimmed = text.trim_end_matches(['\r', '\n']);
+                    let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
+                    splice.replace(start..span.end, format!("{nl}{trimmed}"));
+                }
+                Some(_) => return Err(format!("{} is a flow sequence of mappings; refusing to edit", pointer(path))),
+                None => {
+                    drop(tree);
+                    self.insert_key(path, "[]")?;
+                    return self.insert_mapping_item(path, index, fields);
+                }
+            }
+        }
+        drop(tree);
+        self.commit(splice)
+    }
+}
+
+fn parent_is_null(raw: &str) -> bool {
+    matches!(raw.trim(), "" | "~" | "null" | "Null" | "NULL")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yes_stays_a_string_and_dates_stay_strings() {
+        let v = parse("a: yes\nb: on\nc: 2026-06-17\nd: true\n").unwrap();
+        assert_eq!(v["a"], "yes");
+        assert_eq!(v["b"], "on");
+        assert_eq!(v["c"], "2026-06-17");
+        assert_eq!(v["d"], true);
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error_with_position() {
+        let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert!(e.message.to_lowercase().contains("duplicate"), "{e:?}");
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn set_scalar_keeps_everything_else() {
+        let src = "# c\nx:   'old'  # keep\ny: 2\r\n";
+        let mut ed = Editor::new(src);
+        ed.set_scalar(&[Seg::key("x")], "new").unwrap();
+        assert_eq!(ed.text(), "# c\nx:   'new'  # keep\ny: 2\r\n");
+    }
+
+    #[test]
+    fn append_to_block_and_flow_and_missing() {
+        let mut ed = Editor::new("e:\n  t:\n    - a\n    - b\n  d: [x]\n");
+        ed.append_scalar(&[Seg::key("e"), Seg::key("t")], "c").unwrap();
+        ed.append_scalar(&[Seg::key("e"), Seg::key("d")], "y").unwrap();
+        ed.append_scalar(&[Seg::key("e"), Seg::key("n")], "z").unwrap();
+        assert_eq!(ed.text(), "e:\n  t:\n    - a\n    - b\n    - c\n  d: [x, y]\n  n: [z]\n");
+        let mut ed = Editor::new("a: 1\n");
+        ed.append_scalar(&[Seg::key("ev"), Seg::key("tests")], "t").unwrap();
+        assert_eq!(parse(ed.text()).unwrap()["ev"]["tests"][0], "t");
+    }
+
+    #[test]
+    fn insert_row_follows_layout() {
+        let src = "caps:\n  - id: a\n    t: 1\n  - id: c\n    t: 3\n";
+        let mut ed = Editor::new(src);
+        ed.insert_mapping_item(&[Seg::key("caps")], 1, &[("id", "b".into()), ("t", "2".into())]).unwrap();
+        assert_eq!(ed.text(), "caps:\n  - id: a\n    t: 1\n  - id: b\n    t: 2\n  - id: c\n    t: 3\n");
+        let mut ed = Editor::new(src);
+        ed.insert_mapping_item(&[Seg::key("caps")], 2, &[("id", "d".into())]).unwrap();
+        assert!(ed.text().ends_with("  - id: c\n    t: 3\n  - id: d\n"), "{}", ed.text());
+        let mut ed = Editor::new("caps: []\n");
+        ed.insert_mapping_item(&[Seg::key("caps")], 0, &[("id", "a".into()), ("t", "1".into())]).unwrap();
+        assert_eq!(ed.text(), "caps:\n  - id: a\n    t: 1\n");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep).unwrap_err().message.contains("nesting"));
+        let mut block = String::new();
+        for i in 0..200 {
+            block.push_str(&" ".repeat(i));
+            block.push_str("k:\n");
+        }
+        assert!(parse(&block).is_err());
+    }
+}
