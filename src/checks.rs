@@ -90,6 +90,7 @@ pub fn path_syntax_problem(path: &str) -> Option<&'static str> {
 fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
     let entries: Vec<(&str, &crate::model::Entry)> = reg.valid_entries().collect();
     let names = Names::new(reg);
+    let unreadable = unreadable_names(reg);
 
     // duplicate-id
     let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -282,6 +283,7 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
                     );
                     canonical
                 }
+                Resolved::Unknown if unreadable.contains(target) => continue, // its own parse error says why
                 Resolved::Unknown => {
                     out.push(
                         Problem::new("unknown-relation", format!("`{kind}` names `{target}`, which is no known capability id or alias"))
@@ -325,6 +327,27 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
                 .fix("break the cycle: one of these is probably `extends` or `overlaps`, not `depends_on`"),
         );
     }
+}
+
+/// Ids and aliases of entries that exist but could not be read (parse or
+/// schema problems, reported on their own file), taken from what did parse
+/// and from the index rows pointing at them, so relations naming them are
+/// not also reported as unknown.
+fn unreadable_names(reg: &Registry) -> BTreeSet<&str> {
+    let mut names = BTreeSet::new();
+    let mut paths = BTreeSet::new();
+    for loaded in reg.entries.iter().filter(|e| e.entry.is_none()) {
+        paths.insert(loaded.source.path.as_str());
+        let Some(value) = &loaded.source.value else { continue };
+        names.extend(value.get("id").and_then(|v| v.as_str()));
+        if let Some(aliases) = value.get("aliases").and_then(|v| v.as_array()) {
+            names.extend(aliases.iter().filter_map(|a| a.as_str()));
+        }
+    }
+    if let Some(index) = &reg.index {
+        names.extend(index.capabilities.iter().filter(|r| paths.contains(r.path.as_str())).map(|r| r.id.as_str()));
+    }
+    names
 }
 
 fn evidence_checks(path: &str, e: &crate::model::Entry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {

@@ -103,8 +103,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
         /// Check that the published raw index is reachable and valid.
-        #[arg(long, requires = "raw_url")]
+        #[arg(long)]
         publish_check: bool,
+        /// The published raw index URL (default: REUSE_SURFACE_RAW_URL).
         #[arg(long, value_name = "URL")]
         raw_url: Option<String>,
     },
@@ -203,12 +204,17 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Maintain { .. } => not_yet("maintain"),
         Command::Add { .. } => not_yet("add"),
-        Command::Establish { path, scaffold, hook, force, publish_check, raw_url: _ } => {
-            if publish_check {
-                return not_yet("establish --publish-check");
+        Command::Establish { path, scaffold, hook, force, publish_check, raw_url } => {
+            let opts = crate::scaffold::EstablishOptions { path: path.clone(), scaffold, hook, force };
+            if scaffold || hook || !publish_check {
+                crate::scaffold::establish(&opts, &mut out)?;
             }
-            let opts = crate::scaffold::EstablishOptions { path, scaffold, hook, force };
-            crate::scaffold::establish(&opts, &mut out)?;
+            if publish_check {
+                let url = raw_url
+                    .or_else(|| std::env::var("REUSE_SURFACE_RAW_URL").ok().filter(|u| !u.is_empty()))
+                    .ok_or_else(|| Error::usage("--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)"))?;
+                return crate::publish::publish_check(&path, &url, &mut out);
+            }
             Ok(0)
         }
         Command::Install { force } => {
@@ -219,15 +225,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             crate::install::uninstall(&cwd()?, &mut out)?;
             Ok(0)
         }
-        Command::Hook { name, args: _ } => not_yet(match name {
-            HookName::PreCommit => "hook pre-commit",
-            HookName::PrePush => "hook pre-push",
-            HookName::PostMerge => "hook post-merge",
-        }),
+        Command::Hook { name, args } => {
+            let style = Style::detect(std::io::stderr().is_terminal());
+            let mut err = std::io::stderr().lock();
+            match name {
+                HookName::PreCommit => crate::hooks::pre_commit(&cwd()?, &mut err, style),
+                HookName::PrePush => {
+                    crate::hooks::pre_push(&cwd()?, &args, std::io::stdin().lock(), &mut err, style)
+                }
+                HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
+            }
+        }
         Command::MergeDriver { base, ours, theirs, marker_size, path } => {
             crate::merge::merge_driver(&base, &ours, &theirs, marker_size, path.as_deref())
         }
-        Command::Demo => not_yet("demo"),
+        Command::Demo => {
+            crate::demo::run(&mut out)?;
+            Ok(0)
+        }
     }
 }
 

@@ -22,7 +22,7 @@ pub struct Level {
 }
 
 /// The maturity block, keyed by dimension letter.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[allow(non_snake_case)]
 pub struct Maturity {
     pub D: Level,
@@ -43,7 +43,7 @@ impl Maturity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 pub struct Relations {
     #[serde(default)]
     pub depends_on: Vec<String>,
@@ -73,13 +73,13 @@ impl Relations {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 pub struct Availability {
     #[serde(default)]
     pub current_artifacts: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Promotion {
     pub date: String,
     pub dimension: String,
@@ -90,7 +90,7 @@ pub struct Promotion {
 }
 
 /// A capability entry's front matter (the authoritative record).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Entry {
     pub id: String,
     pub title: String,

@@ -101,8 +101,24 @@ impl Registry {
 /// A parsed entry cache, keyed by blob id, so hooks need not re-parse
 /// unchanged entries. Implementations must be pure optimisations.
 pub trait EntryCache {
-    fn get(&self, blob_id: &str) -> Option<LoadedEntry>;
+    /// A hit for this blob at this path (see [`cached_stub`]).
+    fn get(&self, blob_id: &str, path: &str) -> Option<LoadedEntry>;
     fn put(&self, blob_id: &str, entry: &LoadedEntry);
+}
+
+/// Read `registry/config.yaml` (defaults when absent or invalid, with the
+/// problems that made it invalid).
+pub fn read_config(snap: &dyn Snapshot) -> Result<(Config, Option<Source>, Vec<Problem>)> {
+    let Some(bytes) = snap.read(CONFIG_PATH)? else { return Ok((Config::default(), None, Vec::new())) };
+    let (source, mut problems) = parse_yaml_file(CONFIG_PATH, &bytes, SchemaKind::Config);
+    let mut config = Config::default();
+    if let Some(value) = source.value.as_ref().filter(|_| problems.is_empty()) {
+        match serde_json::from_value::<Option<Config>>(value.clone()) {
+            Ok(cfg) => config = cfg.unwrap_or_default(),
+            Err(e) => problems.push(Problem::new("schema", e.to_string()).file(CONFIG_PATH)),
+        }
+    }
+    Ok((config, Some(source), problems))
 }
 
 /// Read and parse the whole registry from `snap`.
@@ -114,17 +130,10 @@ pub fn load(snap: &dyn Snapshot) -> Result<Registry> {
 pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> Result<Registry> {
     let mut reg = Registry::default();
 
-    if let Some(bytes) = snap.read(CONFIG_PATH)? {
-        let (source, problems) = parse_yaml_file(CONFIG_PATH, &bytes, SchemaKind::Config);
-        reg.problems.extend(problems);
-        if let Some(value) = source.value.as_ref().filter(|_| reg.problems.is_empty()) {
-            match serde_json::from_value::<Option<Config>>(value.clone()) {
-                Ok(cfg) => reg.config = cfg.unwrap_or_default(),
-                Err(e) => reg.problems.push(Problem::new("schema", e.to_string()).file(CONFIG_PATH)),
-            }
-        }
-        reg.config_source = Some(source);
-    }
+    let (config, source, problems) = read_config(snap)?;
+    reg.config = config;
+    reg.config_source = source;
+    reg.problems.extend(problems);
 
     match snap.read(INDEX_PATH)? {
         Some(bytes) => {
@@ -157,11 +166,9 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
         let path = format!("{ENTRIES_DIR}/{name}");
         let blob = snap.blob_id(&path);
         if let (Some(cache), Some(id)) = (cache, blob.as_deref()) {
-            if let Some(hit) = cache.get(id) {
-                if hit.source.path == path {
-                    raw.push(Pending::Cached(hit));
-                    continue;
-                }
+            if let Some(hit) = cache.get(id, &path) {
+                raw.push(Pending::Cached(hit));
+                continue;
             }
         }
         if let Some(bytes) = snap.read(&path)? {
@@ -331,4 +338,28 @@ pub fn locate_problems(reg: &Registry, problems: &mut [Problem]) {
 /// Helper for checks: a path of keys.
 pub fn keys(parts: &[&str]) -> Vec<Seg> {
     parts.iter().map(|k| Seg::key(k)).collect()
+}
+
+/// Replace cache stubs (entries loaded from an [`EntryCache`] without
+/// their text) for `paths` by a full parse from `snap`, so diagnostics can
+/// be located and patches can edit them.
+pub fn hydrate(reg: &mut Registry, snap: &dyn Snapshot, paths: &[String]) -> Result<()> {
+    for loaded in reg.entries.iter_mut() {
+        if loaded.source.value.is_some() || !paths.contains(&loaded.source.path) {
+            continue;
+        }
+        if let Some(bytes) = snap.read(&loaded.source.path)? {
+            let (full, _) = parse_entry(&loaded.source.path, &bytes);
+            *loaded = full;
+        }
+    }
+    Ok(())
+}
+
+/// An entry as a cache hit: the model without its text (see [`hydrate`]).
+pub fn cached_stub(path: &str, entry: Entry) -> LoadedEntry {
+    LoadedEntry {
+        source: Source { path: path.into(), text: String::new(), yaml: 0..0, line_offset: 0, value: None, bom: false },
+        entry: Some(entry),
+    }
 }

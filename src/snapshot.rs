@@ -42,18 +42,49 @@ pub trait Snapshot {
 pub struct WorkTree {
     root: PathBuf,
     canonical_root: PathBuf,
+    /// Directories (root-relative) already known to resolve inside the
+    /// root: path checks then cost one `lstat` instead of a `realpath`.
+    dirs_inside: std::cell::RefCell<std::collections::HashMap<String, bool>>,
 }
 
 impl WorkTree {
     pub fn new(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
         let canonical_root = fs_err::canonicalize(&root)?;
-        Ok(WorkTree { root, canonical_root })
+        Ok(WorkTree { root, canonical_root, dirs_inside: Default::default() })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
+}
+
+impl WorkTree {
+    /// Whether a root-relative directory resolves inside the root
+    /// (following symlinks), memoised per directory.
+    fn dir_inside(&self, dir: &str) -> bool {
+        if dir.is_empty() {
+            return true;
+        }
+        if let Some(known) = self.dirs_inside.borrow().get(dir) {
+            return *known;
+        }
+        let full = self.root.join(dir);
+        let inside = match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.is_dir() => self.dir_inside(parent_of(dir)),
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(&full).is_ok_and(|real| real.starts_with(&self.canonical_root))
+            }
+            _ => false,
+        };
+        self.dirs_inside.borrow_mut().insert(dir.to_string(), inside);
+        inside
+    }
+}
+
+/// The parent of a `/`-separated relative path (`""` at the top).
+fn parent_of(path: &str) -> &str {
+    path.trim_end_matches('/').rfind('/').map_or("", |i| &path[..i])
 }
 
 impl Snapshot for WorkTree {
@@ -77,6 +108,19 @@ impl Snapshot for WorkTree {
         let full = self.root.join(path);
         match std::fs::symlink_metadata(&full) {
             Err(_) => PathState::Missing,
+            Ok(meta)
+                if !meta.file_type().is_symlink()
+                    && !path.split('/').any(|c| c == "..")
+                    && self.dir_inside(parent_of(path)) =>
+            {
+                if meta.is_dir() {
+                    PathState::Dir
+                } else if meta.is_file() {
+                    PathState::File
+                } else {
+                    PathState::Missing
+                }
+            }
             Ok(_) => match std::fs::canonicalize(&full) {
                 Err(_) => PathState::Missing, // dangling symlink
                 Ok(real) if !real.starts_with(&self.canonical_root) => PathState::Escapes,
@@ -156,6 +200,12 @@ impl GitTree {
     ) -> Self {
         let prefix = crate::git::prefix_of(repo, registry_root);
         GitTree { repo: repo.clone(), entries, prefix, label }
+    }
+
+    /// Build with an explicit registry prefix inside the repository
+    /// (`""` or `dir/`), for trees with no checkout to measure against.
+    pub fn with_prefix(repo: &gix::Repository, entries: BTreeMap<String, GitEntry>, prefix: &str, label: String) -> Self {
+        GitTree { repo: repo.clone(), entries, prefix: prefix.to_string(), label }
     }
 
     pub fn entries(&self) -> &BTreeMap<String, GitEntry> {

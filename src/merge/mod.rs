@@ -1,17 +1,335 @@
-//! Structural three-way merge of registry index YAML (SPEC §5.2).
-//! Placeholder until the merge-driver issue lands: the CLI reports it as
-//! not yet available.
+//! Structural three-way merge of registry index YAML (SPEC §5.2): the
+//! `merge-driver` git calls as `reuse-surface merge-driver %O %A %B %L %P`.
+//!
+//! Mappings merge key by key; lists of mappings merge row by row, matched
+//! by their key field (`id`, or `merge.keys` in `registry/config.yaml`);
+//! lists of scalars merge as ordered sets; scalars merge three-way, except
+//! `updated` (the later date wins) and `vector` (per dimension). The result
+//! is spliced into ours' text, so untouched bytes stay as ours wrote them;
+//! conflicts get standard markers around the disputed field or row.
+//!
+//! Never worse than git: when an input is outside what the structural
+//! merge reads (it does not parse, is not a mapping at the top, or uses
+//! YAML the fast scanner refuses), or when the merged text does not
+//! re-read as exactly the merged data, the driver runs `git merge-file` on
+//! the same files instead and returns its result.
 
+mod fast;
+mod order;
+mod plan;
+mod render;
+
+use crate::yaml::block::{self, Doc};
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
+use std::process::Command;
+
+/// Conflict-marker labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    pub ours: String,
+    pub base: String,
+    pub theirs: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels { ours: "ours".into(), base: "base".into(), theirs: "theirs".into() }
+    }
+}
+
+impl Labels {
+    /// The labels git's own merge would print: `HEAD` and the merged
+    /// branch's name, which `git merge` exports as `GITHEAD_<oid>` to merge
+    /// drivers. Outside a merge (rebase, cherry-pick, tests): ours/theirs.
+    pub fn from_env() -> Self {
+        let heads: Vec<String> = std::env::vars_os()
+            .filter(|(k, _)| k.to_string_lossy().starts_with("GITHEAD_"))
+            .filter_map(|(_, v)| v.into_string().ok())
+            .collect();
+        match heads.as_slice() {
+            [name] if !name.is_empty() && !name.contains(['\n', '\r']) => {
+                Labels { ours: "HEAD".into(), base: "base".into(), theirs: name.clone() }
+            }
+            _ => Labels::default(),
+        }
+    }
+}
+
+/// How to merge and how to write conflicts.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Length of the conflict markers (`%L`, 7 by default).
+    pub marker_size: usize,
+    pub labels: Labels,
+    /// Write the base version between `|||||||` and `=======` too
+    /// (`merge.conflictStyle = diff3 | zdiff3`).
+    pub diff3: bool,
+    /// Key field per list path (`capabilities`, `modules.instances`); lists
+    /// not named here are keyed by `id`.
+    pub keys: BTreeMap<String, String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { marker_size: 7, labels: Labels::default(), diff3: false, keys: BTreeMap::new() }
+    }
+}
+
+/// What [`merge_text`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The merged text; `conflicts` marker blocks in it (0: clean).
+    Merged { text: String, conflicts: usize },
+    /// The structural merge does not apply; use git's line merge. The
+    /// reason is one line for the user.
+    Fallback { reason: String },
+}
+
+/// Merge three decoded texts (byte-order marks already removed).
+pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outcome {
+    if ours == theirs || base == theirs {
+        return Outcome::Merged { text: ours.to_string(), conflicts: 0 };
+    }
+    if base == ours {
+        return Outcome::Merged { text: theirs.to_string(), conflicts: 0 };
+    }
+    let fallback = |reason: String| Outcome::Fallback { reason };
+    let t0 = std::time::Instant::now();
+    let scan = |name: &str, text| block::scan(text).map_err(|e| format!("{name}: {e}"));
+    let docs = (scan("base", base), scan("ours", ours), scan("theirs", theirs));
+    let (b, o, t): (Doc, Doc, Doc) = match docs {
+        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fallback(e),
+    };
+    if !o.root.is_map() || !t.root.is_map() {
+        return fallback("ours or theirs is not a mapping at the top".into());
+    }
+    // A base that is empty (the file was added on both sides) is an empty
+    // mapping; any other non-mapping base is not something we merge.
+    let b_root = match &b.root.kind {
+        block::Kind::Map(_) => Some(&b.root),
+        block::Kind::Scalar(v) if v.is_null() && b.root.style == block::Style::Empty => None,
+        _ => return fallback("base is not a mapping at the top".into()),
+    };
+    let t1 = std::time::Instant::now();
+    let mut merger = plan::Merger::new(&opts.keys);
+    let m = merger.value(b_root, &o.root, plan::From { node: &t.root, head: 0, col: 0 });
+    let mut renderer =
+        render::Renderer { ours, theirs, base, nl: crate::yaml::line_ending(ours), opts, conflicts: 0 };
+    let Ok(text) = renderer.root(&o.root, &m) else {
+        return fallback("the conflict covers the whole document".into());
+    };
+    let conflicts = renderer.conflicts;
+    let t2 = std::time::Instant::now();
+    // The written text must read back as exactly the merged data; with
+    // conflicts, each side's resolution must still be a document we read.
+    let verified = if conflicts == 0 {
+        let tv = std::time::Instant::now();
+        let out = block::scan(&text);
+        let tv2 = std::time::Instant::now();
+        let ok = out.as_ref().is_ok_and(|out| render::check(&out.root, &o.root, &m));
+        let tv3 = std::time::Instant::now();
+        drop(out);
+        eprintln!("VERIFY scan {:?} check {:?} drop {:?}", tv2 - tv, tv3 - tv2, tv3.elapsed());
+        ok
+    } else {
+        [Side::Ours, Side::Theirs].into_iter().all(|side| {
+            resolve(&text, side, opts.marker_size).is_some_and(|r| block::scan(&r).is_ok_and(|d| d.root.is_map()))
+        })
+    };
+    eprintln!("TIMING scan {:?} merge+render {:?} verify {:?}", t1 - t0, t2 - t1, t2.elapsed());
+    if !verified {
+        return fallback("internal check failed: the structural result did not read back as the merged data".into());
+    }
+    Outcome::Merged { text, conflicts }
+}
+
+/// A side of a conflict block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Ours,
+    Base,
+    Theirs,
+}
+
+/// Resolve every conflict block of `text` (markers of `marker_size`) by
+/// taking one side. `None` when the markers are malformed.
+pub fn resolve(text: &str, side: Side, marker_size: usize) -> Option<String> {
+    let open = "<".repeat(marker_size);
+    let mid = "|".repeat(marker_size);
+    let sep = "=".repeat(marker_size);
+    let close = ">".repeat(marker_size);
+    let is = |line: &str, m: &str| {
+        let l = line.trim_end_matches(['\n', '\r']);
+        l == m || (l.starts_with(m) && l[m.len()..].starts_with(' ') && !l[m.len()..].starts_with(&m[..1]))
+    };
+    #[derive(PartialEq)]
+    enum St {
+        Out,
+        Ours,
+        Base,
+        Theirs,
+    }
+    let mut st = St::Out;
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match st {
+            St::Out if is(line, &open) => st = St::Ours,
+            St::Ours if is(line, &mid) => st = St::Base,
+            St::Ours | St::Base if is(line, &sep) => st = St::Theirs,
+            St::Theirs if is(line, &close) => st = St::Out,
+            St::Out => out.push_str(line),
+            St::Ours if side == Side::Ours => out.push_str(line),
+            St::Base if side == Side::Base => out.push_str(line),
+            St::Theirs if side == Side::Theirs => out.push_str(line),
+            _ => {}
+        }
+    }
+    (st == St::Out).then_some(out)
+}
+
+/// The key fields configured in `registry/config.yaml` (relative to the
+/// current directory: git runs merge drivers at the top of the work tree):
+/// `merge: {keys: {<list path>: <field>}}`, plus the `list`/`key` of each
+/// declared registry kind. A missing or unreadable config means defaults.
+pub fn configured_keys(config: &Path) -> BTreeMap<String, String> {
+    let mut keys = BTreeMap::new();
+    let Ok(bytes) = std::fs::read(config) else { return keys };
+    let value = match crate::yaml::decode(&bytes).map_err(|e| e.message).and_then(|t| crate::yaml::parse(t).map_err(|e| e.message)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("reuse-surface merge-driver: {}: {e}; using the default merge keys", config.display());
+            return keys;
+        }
+    };
+    if let Some(kinds) = value.get("kinds").and_then(|k| k.as_object()) {
+        for kind in kinds.values() {
+            if let (Some(list), Some(key)) = (kind.get("list").and_then(|v| v.as_str()), kind.get("key").and_then(|v| v.as_str()))
+                && !key.is_empty()
+            {
+                keys.insert(list.to_string(), key.to_string());
+            }
+        }
+    }
+    if let Some(map) = value.get("merge").and_then(|m| m.get("keys")).and_then(|k| k.as_object()) {
+        for (list, key) in map {
+            if let Some(key) = key.as_str().filter(|k| !k.is_empty()) {
+                keys.insert(list.clone(), key.to_string());
+            }
+        }
+    }
+    keys
+}
 
 /// Merge `ours` with `theirs` against `base`, writing the result into
 /// `ours`; returns git's expected exit code (0 clean, 1 conflicts).
-pub fn merge_driver(
-    _base: &Path,
-    _ours: &Path,
-    _theirs: &Path,
-    _marker_size: usize,
-    _path: Option<&str>,
-) -> crate::Result<i32> {
-    Err(crate::Error::usage("merge-driver is not yet available in this build"))
+pub fn merge_driver(base: &Path, ours: &Path, theirs: &Path, marker_size: usize, path: Option<&str>) -> Result<i32> {
+    merge_driver_with_labels(base, ours, theirs, marker_size, path, Labels::from_env())
+}
+
+/// [`merge_driver`] with explicit conflict labels (git's `%X`/`%Y`/`%S`).
+pub fn merge_driver_with_labels(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    marker_size: usize,
+    path: Option<&str>,
+    labels: Labels,
+) -> Result<i32> {
+    let marker_size = if marker_size == 0 { 7 } else { marker_size };
+    let read = |p: &Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let (bb, ob, tb) = (read(base)?, read(ours)?, read(theirs)?);
+    if ob == tb || bb == tb {
+        return Ok(0);
+    }
+    if bb == ob {
+        write_atomic(ours, &tb)?;
+        return Ok(0);
+    }
+    let name = path.unwrap_or("index");
+    let decoded = (crate::yaml::decode(&bb), crate::yaml::decode(&ob), crate::yaml::decode(&tb));
+    let (b, o, t) = match decoded {
+        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return fallback(base, ours, theirs, marker_size, &labels, &format!("{name}: {}", e.message));
+        }
+    };
+    let mut opts = Options { marker_size, labels, diff3: false, keys: configured_keys(Path::new("registry/config.yaml")) };
+    let mut outcome = merge_text(b, o, t, &opts);
+    if matches!(outcome, Outcome::Merged { conflicts: 1.., .. }) && conflict_style_is_diff3() {
+        opts.diff3 = true;
+        outcome = merge_text(b, o, t, &opts);
+    }
+    match outcome {
+        Outcome::Merged { text, conflicts } => {
+            let bom: &[u8] = if ob.starts_with("\u{feff}".as_bytes()) { "\u{feff}".as_bytes() } else { b"" };
+            let mut bytes = Vec::with_capacity(bom.len() + text.len());
+            bytes.extend_from_slice(bom);
+            bytes.extend_from_slice(text.as_bytes());
+            write_atomic(ours, &bytes)?;
+            Ok(i32::from(conflicts > 0))
+        }
+        Outcome::Fallback { reason } => fallback(base, ours, theirs, marker_size, &opts.labels, &format!("{name}: {reason}")),
+    }
+}
+
+/// `merge.conflictStyle` asks for the base section.
+fn conflict_style_is_diff3() -> bool {
+    Command::new("git")
+        .args(["config", "--get", "merge.conflictStyle"])
+        .output()
+        .ok()
+        .is_some_and(|o| matches!(String::from_utf8_lossy(&o.stdout).trim(), "diff3" | "zdiff3"))
+}
+
+/// git's own line merge of the same three files, written atomically into
+/// `ours`; returns 0 when clean, 1 with conflicts.
+fn fallback(base: &Path, ours: &Path, theirs: &Path, marker_size: usize, labels: &Labels, reason: &str) -> Result<i32> {
+    eprintln!("reuse-surface merge-driver: {reason}; falling back to git merge-file");
+    let out = Command::new("git")
+        .arg("merge-file")
+        .arg("--stdout")
+        .arg(format!("--marker-size={marker_size}"))
+        .args(["-L", &labels.ours, "-L", &labels.base, "-L", &labels.theirs])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .output()
+        .map_err(|e| Error::git(format!("cannot run git merge-file: {e}")))?;
+    match out.status.code() {
+        Some(code @ 0..=127) => {
+            write_atomic(ours, &out.stdout)?;
+            Ok(i32::from(code > 0))
+        }
+        _ => Err(Error::git(format!("git merge-file failed: {}", String::from_utf8_lossy(&out.stderr).trim()))),
+    }
+}
+
+/// Replace `path`'s content without ever leaving it half-written: write a
+/// temporary file beside it, then rename it over.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(|| "merge".into(), |n| n.to_string_lossy().into_owned());
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{name}.reuse-surface-{}-{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(Error::io(&tmp, e)),
+        }
+    };
+    let written = file.write_all(bytes).and_then(|_| file.flush());
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    drop(file);
+    if let Err(e) = written.and_then(|_| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
 }

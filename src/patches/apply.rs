@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(super::civil_from_days(0), "1970-01-01");
-        assert_eq!(super::civil_from_days(20_624), "2026-06-18");
+        assert_eq!(super::civil_from_days(20_622), "2026-06-18");
     }
 }
 
@@ -314,7 +314,7 @@ pub fn commit(
         return Ok(());
     }
     let before = crate::checks::run(reg, base);
-    let errors_before = before.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error).count();
+    let errors_before = error_counts(&before);
     let overlay = crate::snapshot::Overlay::new(base, outputs.clone());
     let files: Vec<crate::atomic::PendingFile> = outputs
         .iter()
@@ -334,12 +334,40 @@ pub fn commit(
                 p.message
             )));
         }
-        let errors_after = after.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error).count();
-        if errors_after > errors_before {
-            return Err(crate::Error::Invalid(format!(
-                "refusing to write: the patches would raise the error count from {errors_before} to {errors_after}"
-            )));
+        // Compare per (check, file, capability), not in total: a batch that
+        // fixes one error must not be able to smuggle in another.
+        let errors_after = error_counts(&after);
+        for (key, n) in &errors_after {
+            if *n > errors_before.get(key).copied().unwrap_or(0) {
+                let p = after
+                    .iter()
+                    .find(|p| p.severity == crate::diagnostics::Severity::Error && error_key(p) == *key)
+                    .expect("counted");
+                return Err(crate::Error::Invalid(format!(
+                    "refusing to write: the patches would add an error ({}[{}] in {}: {})",
+                    p.severity.as_str(),
+                    p.check,
+                    p.file.as_deref().unwrap_or("the registry"),
+                    p.message
+                )));
+            }
         }
         Ok(())
     })
+}
+
+type ErrorKey<'a> = (&'static str, Option<&'a str>, Option<&'a str>);
+
+fn error_key(p: &crate::diagnostics::Problem) -> ErrorKey<'_> {
+    (p.check, p.file.as_deref(), p.capability_id.as_deref())
+}
+
+/// Errors counted by check, file and capability (messages and positions
+/// may differ between the tree before and after a batch).
+fn error_counts(problems: &[crate::diagnostics::Problem]) -> BTreeMap<ErrorKey<'_>, usize> {
+    let mut counts = BTreeMap::new();
+    for p in problems.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error) {
+        *counts.entry(error_key(p)).or_insert(0) += 1;
+    }
+    counts
 }

@@ -157,8 +157,25 @@ struct Signals {
     extra: Vec<(GlobSet, String)>,
 }
 
+/// Whether a changed path (registry-root relative) can produce a patch or
+/// needs a check: anything under `registry/`, a built-in or configured
+/// signal path, or a package manifest. Hooks use this for their fast path.
+pub fn any_relevant<'a>(config: &crate::config::Config, paths: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut signals: Option<Signals> = None;
+    paths.into_iter().any(|path| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        path.starts_with("registry/")
+            || matches!(name, "Cargo.toml" | "pyproject.toml" | "package.json")
+            || signals.get_or_insert_with(|| Signals::from_config(config)).classify(path).is_some()
+    })
+}
+
 impl Signals {
     fn new(reg: &Registry) -> Self {
+        Self::from_config(&reg.config)
+    }
+
+    fn from_config(config: &crate::config::Config) -> Self {
         let set = |globs: &[&str]| {
             let mut b = GlobSetBuilder::new();
             for g in globs {
@@ -166,8 +183,7 @@ impl Signals {
             }
             b.build().expect("built-in globs")
         };
-        let extra = reg
-            .config
+        let extra = config
             .signals
             .iter()
             .filter_map(|r| {
@@ -255,7 +271,7 @@ fn diff_patches(
             }
         }
         for artifact in new_artifacts(path, snap, old) {
-            proposals.push(("availability.current_artifacts".into(), artifact, format!("{path} declares it")));
+            proposals.push(("availability.current_artifacts".into(), artifact.clone(), format!("{path} declares {artifact}")));
         }
         if proposals.is_empty() {
             continue;

@@ -8,6 +8,7 @@
 //! document: they replace or insert byte ranges, so comments, key order,
 //! quoting and line endings of untouched regions survive byte for byte.
 
+pub mod block;
 use serde_json::Value;
 use std::str::FromStr;
 use yaml_edit::{Document, YamlNode};
@@ -41,8 +42,8 @@ pub fn decode(bytes: &[u8]) -> Result<&str, YamlError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(YamlError {
             message: format!(
-                "file is {:.1} MB, larger than the {} MB limit for registry files",
-                bytes.len() as f64 / 1_000_000.0,
+                "file is {:.1} MiB, larger than the {} MiB limit for registry files",
+                bytes.len() as f64 / (1024.0 * 1024.0),
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
             line: None,
@@ -71,6 +72,9 @@ fn strict_options() -> serde_saphyr::Options {
     budget.max_events = 8_000_000;
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
+    // Registry files hardly use anchors; a low replay budget makes an alias
+    // bomb fail in milliseconds instead of after a million copied events.
+    budget.max_recorded_anchor_events = 100_000;
     budget.max_documents = 1;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
@@ -83,59 +87,84 @@ fn strict_options() -> serde_saphyr::Options {
 /// Parse one YAML document strictly into a JSON value.
 ///
 /// An empty document is `null`. Tabs used for indentation, duplicate keys,
-/// alias bombs and absurd nesting all come back as a [`YamlError`].
+/// alias bombs and absurd nesting all come back as a [`YamlError`]. The
+/// parser is iterative and enforces its own nesting limits, and the budget
+/// stops at [`MAX_DEPTH`], so 100,000 `[` characters (flow) or `- ` (block)
+/// are a quick error, never a stack overflow. Brackets inside quoted
+/// scalars are text, not nesting.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(decode(text.as_bytes()).err().expect("oversized"));
-    }
-    if let Some(err) = nesting_precheck(text) {
-        return Err(err);
     }
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
     serde_saphyr::from_str_with_options::<Value>(text, strict_options()).map_err(|e| {
         let loc = e.location();
-        let message = first_line(&e.to_string());
-        YamlError {
-            message,
+        let err = YamlError {
+            message: error_message(&e),
             line: loc.as_ref().map(|l| l.line() as usize).filter(|l| *l > 0),
             column: loc.as_ref().map(|l| l.column() as usize).filter(|c| *c > 0),
-        }
+        };
+        point_at_tab(text, err)
     })
 }
 
-/// Flow collections nest without indentation; catch absurd depth before any
-/// parser recurses, so 100,000 `[` characters are an error, not a crash.
-fn nesting_precheck(text: &str) -> Option<YamlError> {
-    let mut depth = 0usize;
-    let mut line = 1;
-    let mut col = 0;
-    let mut in_comment = false;
-    for ch in text.chars() {
-        col += 1;
-        match ch {
-            '\n' => {
-                line += 1;
-                col = 0;
-                in_comment = false;
+/// The parser may report a tab where a scalar it was reading started, a
+/// line or more above the tab; point at the first line at or after that
+/// position whose indentation holds a tab, which is what a person must fix.
+fn point_at_tab(text: &str, err: YamlError) -> YamlError {
+    if !err.message.contains("tab") {
+        return err;
+    }
+    let from = err.line.unwrap_or(1);
+    let found = text.lines().enumerate().skip(from - 1).find_map(|(i, line)| {
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        indent.find('\t').map(|col| (i + 1, col + 1))
+    });
+    match found {
+        Some((line, column)) => YamlError {
+            message: "tab used for indentation (YAML indents with spaces only)".into(),
+            line: Some(line),
+            column: Some(column),
+        },
+        None => err,
+    }
+}
+
+/// One line saying what is wrong, without the parser's own position
+/// suffix (diagnostics print the position, mapped to the file's lines) and
+/// without advice about parser options.
+fn error_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::MessageFormatter;
+    use serde_saphyr::budget::BudgetBreach;
+    let mut inner = e;
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    let nesting = || format!("nesting deeper than {MAX_DEPTH} levels");
+    match inner {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Depth { .. } => nesting(),
+            BudgetBreach::Documents { .. } => "more than one YAML document in one file".into(),
+            BudgetBreach::Aliases { .. }
+            | BudgetBreach::Anchors { .. }
+            | BudgetBreach::AliasAnchorRatio { .. }
+            | BudgetBreach::RecordedAnchorEvents { .. }
+            | BudgetBreach::Nodes { .. }
+            | BudgetBreach::Events { .. } => {
+                "document expands to too many nodes through anchors and aliases (an alias bomb?)".into()
             }
-            '#' => in_comment = true,
-            '[' | '{' if !in_comment => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(YamlError {
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                        line: Some(line),
-                        column: Some(col),
-                    });
-                }
-            }
-            ']' | '}' if !in_comment => depth = depth.saturating_sub(1),
-            _ => {}
+            other => format!("document exceeds a parser limit ({other:?})"),
+        },
+        serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => format!("duplicate key `{key}`"),
+        serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => "duplicate key".into(),
+        other => {
+            let text = serde_saphyr::DefaultMessageFormatter.format_message(other);
+            let text = first_line(&text);
+            if text == "recursion limit exceeded" { nesting() } else { text }
         }
     }
-    None
 }
 
 fn first_line(s: &str) -> String {

@@ -1,0 +1,274 @@
+//! `establish`: scaffold a registry (SPEC §2) and install the hooks.
+//!
+//! The scaffold files live in `templates/scaffold/` and are embedded here. An
+//! existing file is never overwritten without `--force`, and with `--force`
+//! its previous content is kept beside it (`NAME.orig`), so no run loses a
+//! byte. Running twice changes nothing and says so.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::atomic::{PendingFile, write_batch};
+use crate::install::{self, InstallOptions, say};
+use crate::{Error, Result};
+
+/// Options of `reuse-surface establish`.
+#[derive(Debug, Clone, Default)]
+pub struct EstablishOptions {
+    /// The repository directory to establish the registry in.
+    pub path: PathBuf,
+    /// Write the registry layout.
+    pub scaffold: bool,
+    /// Install the hooks and the merge driver (`install`).
+    pub hook: bool,
+    /// Overwrite existing scaffold files (keeping a `.orig` copy), and pass
+    /// `--force` to `install`.
+    pub force: bool,
+}
+
+/// Where `{{TODAY}}` in a template is replaced by the current UTC date.
+const TODAY_PLACEHOLDER: &str = "{{TODAY}}";
+
+/// The scaffold: repository-relative path and template text.
+pub const SCAFFOLD: &[(&str, &str)] = &[
+    (
+        "registry/indexes/capabilities.yaml",
+        include_str!("../templates/scaffold/registry/indexes/capabilities.yaml"),
+    ),
+    (
+        "registry/capabilities/_template.md",
+        include_str!("../templates/scaffold/registry/capabilities/_template.md"),
+    ),
+    (
+        "registry/MATURITY.md",
+        include_str!("../templates/scaffold/registry/MATURITY.md"),
+    ),
+    (
+        "registry/README.md",
+        include_str!("../templates/scaffold/registry/README.md"),
+    ),
+    (
+        "registry/config.yaml",
+        include_str!("../templates/scaffold/registry/config.yaml"),
+    ),
+];
+
+/// Scaffolds the registry under `opts.path` and/or installs the hooks there.
+/// With neither `--scaffold` nor `--hook`, reports what each would do and
+/// changes nothing.
+pub fn establish(opts: &EstablishOptions, out: &mut dyn Write) -> Result<()> {
+    let root = &opts.path;
+    if !root.is_dir() {
+        return Err(Error::usage(format!(
+            "establish: {} is not an existing directory",
+            root.display()
+        )));
+    }
+    let today = crate::patches::apply::today();
+
+    if !opts.scaffold && !opts.hook {
+        return describe(opts, &today, out);
+    }
+
+    // Decide the install first, so a refusal (no repository, a foreign
+    // hook, a global core.hooksPath) stops before anything is written.
+    let install_plan = if opts.hook {
+        let binary = install::current_binary()?;
+        Some(install::plan_install(
+            root,
+            &InstallOptions { force: opts.force },
+            &binary,
+        )?)
+    } else {
+        None
+    };
+
+    let mut changed = false;
+    if opts.scaffold {
+        changed |= write_scaffold(root, &today, opts.force, out)?;
+    }
+    if let Some(plan) = install_plan {
+        changed |= plan.apply(out)?;
+    }
+    if !changed {
+        say(out, "nothing to do: everything is already established")?;
+    }
+    Ok(())
+}
+
+/// Reports what `--scaffold` and `--hook` would do, changing nothing.
+fn describe(opts: &EstablishOptions, today: &str, out: &mut dyn Write) -> Result<()> {
+    say(
+        out,
+        "establish: nothing selected (pass --scaffold, --hook, or both); they would do this:",
+    )?;
+    for Planned { rel, action, .. } in plan_scaffold(&opts.path, today, opts.force)? {
+        say(
+            out,
+            &format!("  --scaffold: {rel}: {}", action.describe(false)),
+        )?;
+    }
+    let binary = install::current_binary()?;
+    match install::plan_install(&opts.path, &InstallOptions { force: opts.force }, &binary) {
+        Ok(plan) if plan.is_noop() => say(out, "  --hook: nothing to do (already installed)"),
+        Ok(plan) => say(
+            out,
+            &format!(
+                "  --hook: install pre-commit, pre-push and post-merge into {} and register the merge driver",
+                plan.layout().hooks_dir.display()
+            ),
+        ),
+        Err(e) => say(out, &format!("  --hook: would refuse: {e}")),
+    }
+}
+
+/// The template text with its placeholders filled in.
+pub fn render(template: &str, today: &str) -> String {
+    template.replace(TODAY_PLACEHOLDER, today)
+}
+
+/// What the scaffold does with one file.
+enum Action {
+    Create,
+    /// Already there with exactly the shipped content.
+    Same,
+    /// Already there with other content, and no `--force`.
+    Keep,
+    /// Already there with other content: replaced, the old content kept at
+    /// the backup path.
+    Overwrite {
+        target: PathBuf,
+        backup: PathBuf,
+    },
+}
+
+impl Action {
+    /// How the report names this action, once `done` or as a plan.
+    fn describe(&self, done: bool) -> String {
+        match (self, done) {
+            (Action::Create, true) => "created".into(),
+            (Action::Create, false) => "create".into(),
+            (Action::Same, _) => "already present (kept)".into(),
+            (Action::Keep, _) => "already present (kept; --force overwrites it)".into(),
+            (Action::Overwrite { backup, .. }, done) => format!(
+                "{} (the previous content {} in {})",
+                if done { "overwritten" } else { "overwrite" },
+                if done { "is" } else { "goes" },
+                backup
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// One scaffold file and what to do with it.
+struct Planned {
+    rel: &'static str,
+    path: PathBuf,
+    content: String,
+    action: Action,
+}
+
+/// Decides what the scaffold does with each file under `root`.
+fn plan_scaffold(root: &Path, today: &str, force: bool) -> Result<Vec<Planned>> {
+    let mut planned = Vec::new();
+    for (rel, template) in SCAFFOLD {
+        let path = root.join(rel);
+        let content = render(template, today);
+        let action = match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Action::Create,
+            Err(e) => return Err(Error::io(&path, e)),
+            Ok(_) => match std::fs::read(&path) {
+                Ok(current) if current == content.as_bytes() => Action::Same,
+                _ if !force => Action::Keep,
+                Ok(_) => {
+                    // Replace a symlink's target, never the link itself.
+                    let target = fs_err::canonicalize(&path)?;
+                    Action::Overwrite {
+                        backup: free_backup_path(&path)?,
+                        target,
+                    }
+                }
+                Err(_) => {
+                    return Err(Error::usage(format!(
+                        "establish: {} exists and is not a readable regular file; not overwriting it, \
+                         even with --force",
+                        path.display()
+                    )));
+                }
+            },
+        };
+        planned.push(Planned {
+            rel,
+            path,
+            content,
+            action,
+        });
+    }
+    Ok(planned)
+}
+
+/// Writes the scaffold files under `root` in one all-or-nothing batch,
+/// reporting each; returns whether anything changed.
+fn write_scaffold(root: &Path, today: &str, force: bool, out: &mut dyn Write) -> Result<bool> {
+    let planned = plan_scaffold(root, today, force)?;
+    let mut batch = Vec::new();
+    for Planned {
+        path,
+        content,
+        action,
+        ..
+    } in &planned
+    {
+        match action {
+            Action::Create => {
+                if let Some(dir) = path.parent() {
+                    fs_err::create_dir_all(dir)?;
+                }
+                batch.push(PendingFile {
+                    target: path.clone(),
+                    bytes: content.clone().into_bytes(),
+                });
+            }
+            Action::Overwrite { target, backup } => {
+                // The backup is written before anything is replaced.
+                fs_err::copy(target, backup)?;
+                batch.push(PendingFile {
+                    target: target.clone(),
+                    bytes: content.clone().into_bytes(),
+                });
+            }
+            Action::Same | Action::Keep => {}
+        }
+    }
+    write_batch(&batch, || Ok(()))?;
+
+    for Planned { rel, action, .. } in &planned {
+        say(out, &format!("{rel}: {}", action.describe(true)))?;
+    }
+    Ok(!batch.is_empty())
+}
+
+/// `FILE.orig`, or `FILE.orig.N` for the first N that is free.
+fn free_backup_path(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for n in 0..1000 {
+        let candidate = if n == 0 {
+            path.with_file_name(format!("{name}.orig"))
+        } else {
+            path.with_file_name(format!("{name}.orig.{n}"))
+        };
+        if std::fs::symlink_metadata(&candidate).is_err() {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::other(format!(
+        "establish: no free backup name beside {}; remove old .orig copies first",
+        path.display()
+    )))
+}
