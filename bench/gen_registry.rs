@@ -31,9 +31,9 @@ fn main() {
 }
 
 fn status(i: usize) -> &'static str {
-    if i % 50 == 0 {
+    if i.is_multiple_of(50) {
         "deprecated"
-    } else if i % 7 == 0 {
+    } else if i.is_multiple_of(7) {
         "experimental"
     } else {
         "active"
@@ -70,10 +70,13 @@ fn entry(i: usize, n: usize) -> String {
     let _ = writeln!(t, "---");
     let _ = writeln!(t, "id: {}", id(i));
     let _ = writeln!(t, "title: Synthetic capability {i}");
-    let _ = writeln!(t, "summary: \"Capability {i} of {n}: generated for the validate benchmark.\"");
+    let _ = writeln!(
+        t,
+        "summary: \"Capability {i} of {n}: generated for the validate benchmark.\""
+    );
     let _ = writeln!(t, "owner: team-{}", i % 17);
     let _ = writeln!(t, "status: {}", status(i));
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         let _ = writeln!(t, "aliases: [capability.bench.old-{i:05}]");
     } else {
         let _ = writeln!(t, "aliases: []");
@@ -107,7 +110,7 @@ fn entry(i: usize, n: usize) -> String {
     } else {
         let _ = writeln!(t, "  extends: []");
     }
-    if i < n && i % 4 == 0 {
+    if i < n && i.is_multiple_of(4) {
         let _ = writeln!(t, "  overlaps: [{}]", id(i + 1));
     } else {
         let _ = writeln!(t, "  overlaps: []");
@@ -127,15 +130,29 @@ fn entry(i: usize, n: usize) -> String {
         r - 1
     );
     let _ = writeln!(t, "consumer_feedback:");
-    let _ = writeln!(t, "  - {{date: {}, consumer: {}, note: \"works for us\"}}", date(i), id(1 + (i * 7) % n));
+    let _ = writeln!(
+        t,
+        "  - {{date: {}, consumer: {}, note: \"works for us\"}}",
+        date(i),
+        id(1 + (i * 7) % n)
+    );
     let _ = writeln!(t, "notes: >-");
-    let _ = writeln!(t, "  Generated entry {i}; the text here only adds realistic bulk");
-    let _ = writeln!(t, "  to the front matter so parsing costs what it would in practice.");
+    let _ = writeln!(
+        t,
+        "  Generated entry {i}; the text here only adds realistic bulk"
+    );
+    let _ = writeln!(
+        t,
+        "  to the front matter so parsing costs what it would in practice."
+    );
     let _ = writeln!(t, "updated: {}", date(i));
     let _ = writeln!(t, "---");
     let _ = writeln!(t, "# Synthetic capability {i}");
     let _ = writeln!(t);
-    let _ = writeln!(t, "Free Markdown body of capability {i}. Nothing here is parsed as YAML.");
+    let _ = writeln!(
+        t,
+        "Free Markdown body of capability {i}. Nothing here is parsed as YAML."
+    );
     t
 }
 
@@ -150,7 +167,10 @@ fn generate(n: usize, dir: &Path) -> std::io::Result<()> {
     write(".github/workflows/ci.yml", "on: push\njobs: {}\n")?;
     let mut index = String::with_capacity(n * 200);
     let newest = (1..=n).map(date).max().unwrap_or_default();
-    let _ = writeln!(index, "# Capability index: derived from registry/capabilities/*.md.");
+    let _ = writeln!(
+        index,
+        "# Capability index: derived from registry/capabilities/*.md."
+    );
     let _ = writeln!(index, "schema_version: 1");
     let _ = writeln!(index, "updated: {newest}");
     let _ = writeln!(index);
@@ -159,7 +179,10 @@ fn generate(n: usize, dir: &Path) -> std::io::Result<()> {
         let s = slug(i);
         let [d, a, c, r] = levels(i);
         write(&format!("registry/capabilities/{s}.md"), &entry(i, n))?;
-        write(&format!("tests/{s}_test.rs"), &format!("// tests for capability {i}\n"))?;
+        write(
+            &format!("tests/{s}_test.rs"),
+            &format!("// tests for capability {i}\n"),
+        )?;
         write(&format!("docs/{s}.md"), &format!("# Capability {i}\n"))?;
         let _ = writeln!(index, "  - id: {}", id(i));
         let _ = writeln!(index, "    title: Synthetic capability {i}");

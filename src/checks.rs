@@ -14,11 +14,54 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub fn run(reg: &Registry, snap: &dyn Snapshot) -> Vec<Problem> {
     let mut problems = reg.problems.clone();
     let mut found = Vec::new();
-    coordination(reg, snap, &mut found);
+    coordination(reg, &MemoStates::new(snap), &mut found);
     problems.extend(reg.config.apply_overrides(found));
     locate_problems(reg, &mut problems);
     crate::diagnostics::sort(&mut problems);
     problems
+}
+
+/// A snapshot that answers `state` once per path: entries cite the same
+/// files in their evidence lists and their promotion history.
+struct MemoStates<'a> {
+    snap: &'a dyn Snapshot,
+    states: std::cell::RefCell<HashMap<String, PathState>>,
+}
+
+impl<'a> MemoStates<'a> {
+    fn new(snap: &'a dyn Snapshot) -> Self {
+        MemoStates {
+            snap,
+            states: Default::default(),
+        }
+    }
+}
+
+impl Snapshot for MemoStates<'_> {
+    fn describe(&self) -> String {
+        self.snap.describe()
+    }
+
+    fn read(&self, path: &str) -> crate::Result<Option<Vec<u8>>> {
+        self.snap.read(path)
+    }
+
+    fn state(&self, path: &str) -> PathState {
+        if let Some(state) = self.states.borrow().get(path) {
+            return *state;
+        }
+        let state = self.snap.state(path);
+        self.states.borrow_mut().insert(path.to_string(), state);
+        state
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        self.snap.list(dir)
+    }
+
+    fn blob_id(&self, path: &str) -> Option<String> {
+        self.snap.blob_id(path)
+    }
 }
 
 /// How a relation target resolves.
@@ -56,7 +99,10 @@ impl<'a> Names<'a> {
         if self.ids.contains_key(name) {
             Resolved::Id(name)
         } else if let Some(canonical) = self.aliases.get(name) {
-            Resolved::Alias { alias: name, canonical }
+            Resolved::Alias {
+                alias: name,
+                canonical,
+            }
         } else {
             Resolved::Unknown
         }
@@ -138,8 +184,10 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
 
     // Index against entries.
     if let Some(index) = &reg.index {
-        let entry_at: HashMap<&str, &crate::model::Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
-        let loaded_paths: BTreeSet<&str> = reg.entries.iter().map(|e| e.source.path.as_str()).collect();
+        let entry_at: HashMap<&str, &crate::model::Entry> =
+            entries.iter().map(|(p, e)| (*p, *e)).collect();
+        let loaded_paths: BTreeSet<&str> =
+            reg.entries.iter().map(|e| e.source.path.as_str()).collect();
         let mut row_ids: HashMap<&str, usize> = HashMap::new();
         let mut row_paths: BTreeSet<&str> = BTreeSet::new();
         for (i, row) in index.capabilities.iter().enumerate() {
@@ -147,11 +195,19 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
             if let Some(first) = row_ids.insert(&row.id, i) {
                 row_ids.insert(&row.id, first);
                 out.push(
-                    Problem::new("duplicate-id", format!("index row {} repeats id `{}` (first at row {})", i + 1, row.id, first + 1))
-                        .file(INDEX_PATH)
-                        .node(at("id"))
-                        .capability(&row.id)
-                        .fix("remove the duplicate row"),
+                    Problem::new(
+                        "duplicate-id",
+                        format!(
+                            "index row {} repeats id `{}` (first at row {})",
+                            i + 1,
+                            row.id,
+                            first + 1
+                        ),
+                    )
+                    .file(INDEX_PATH)
+                    .node(at("id"))
+                    .capability(&row.id)
+                    .fix("remove the duplicate row"),
                 );
             }
             row_paths.insert(&row.path);
@@ -179,11 +235,17 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
                 }
                 _ => {
                     out.push(
-                        Problem::new("missing-entry", format!("index row points at a file that does not exist in {}", snap.describe()))
-                            .file(INDEX_PATH)
-                            .node(at("path"))
-                            .capability(&row.id)
-                            .fix("remove the row or restore the file"),
+                        Problem::new(
+                            "missing-entry",
+                            format!(
+                                "index row points at a file that does not exist in {}",
+                                snap.describe()
+                            ),
+                        )
+                        .file(INDEX_PATH)
+                        .node(at("path"))
+                        .capability(&row.id)
+                        .fix("remove the row or restore the file"),
                     );
                     continue;
                 }
@@ -231,43 +293,60 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
         for (path, e) in &entries {
             if !row_ids.contains_key(e.id.as_str()) && !row_paths.contains(path) {
                 out.push(
-                    Problem::new("missing-index-row", format!("capability `{}` has no row in the index", e.id))
-                        .file(*path)
-                        .node(keys(&["id"]))
-                        .capability(&e.id)
-                        .fix("run `reuse-surface update --apply` to add the row"),
+                    Problem::new(
+                        "missing-index-row",
+                        format!("capability `{}` has no row in the index", e.id),
+                    )
+                    .file(*path)
+                    .node(keys(&["id"]))
+                    .capability(&e.id)
+                    .fix("run `reuse-surface update --apply` to add the row"),
                 );
             }
         }
-        let newest = entries.iter().filter_map(|(_, e)| e.updated.as_deref()).max();
-        if let Some(newest) = newest {
-            if index.updated.as_deref().is_none_or(|u| u < newest) {
-                out.push(
-                    Problem::new(
-                        "stale-index-date",
-                        format!("index `updated` is {} but an entry was updated on {newest}", index.updated.as_deref().unwrap_or("missing")),
-                    )
-                    .file(INDEX_PATH)
-                    .node(keys(&["updated"]))
-                    .fix(format!("set the index `updated` to {newest} (`reuse-surface update --apply`)")),
-                );
-            }
+        let newest = entries
+            .iter()
+            .filter_map(|(_, e)| e.updated.as_deref())
+            .max();
+        if let Some(newest) = newest
+            && index.updated.as_deref().is_none_or(|u| u < newest)
+        {
+            out.push(
+                Problem::new(
+                    "stale-index-date",
+                    format!(
+                        "index `updated` is {} but an entry was updated on {newest}",
+                        index.updated.as_deref().unwrap_or("missing")
+                    ),
+                )
+                .file(INDEX_PATH)
+                .node(keys(&["updated"]))
+                .fix(format!(
+                    "set the index `updated` to {newest} (`reuse-surface update --apply`)"
+                )),
+            );
         }
     }
 
     // Per entry: relations, evidence, levels.
-    let status_of: HashMap<&str, &str> = entries.iter().map(|(_, e)| (e.id.as_str(), e.status.as_str())).collect();
+    let status_of: HashMap<&str, &str> = entries
+        .iter()
+        .map(|(_, e)| (e.id.as_str(), e.status.as_str()))
+        .collect();
     let mut graph: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
     for (path, e) in &entries {
         for (kind, i, target) in e.relations.all() {
             let node = vec![Seg::key("relations"), Seg::key(kind), Seg::Index(i)];
             if target == e.id || e.aliases.iter().any(|a| a == target) {
                 out.push(
-                    Problem::new("self-relation", format!("`{kind}` names the capability itself (`{target}`)"))
-                        .file(*path)
-                        .node(node)
-                        .capability(&e.id)
-                        .fix("remove the relation"),
+                    Problem::new(
+                        "self-relation",
+                        format!("`{kind}` names the capability itself (`{target}`)"),
+                    )
+                    .file(*path)
+                    .node(node)
+                    .capability(&e.id)
+                    .fix("remove the relation"),
                 );
                 continue;
             }
@@ -316,7 +395,10 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
     for cycle in cycles(&graph) {
         let first = cycle[0];
         let next = cycle[1 % cycle.len()];
-        let idx = graph[first].iter().find(|(t, _)| *t == next).map_or(0, |(_, i)| *i);
+        let idx = graph[first]
+            .iter()
+            .find(|(t, _)| *t == next)
+            .map_or(0, |(_, i)| *i);
         let mut shown: Vec<&str> = cycle.clone();
         shown.push(first);
         out.push(
@@ -338,19 +420,32 @@ fn unreadable_names(reg: &Registry) -> BTreeSet<&str> {
     let mut paths = BTreeSet::new();
     for loaded in reg.entries.iter().filter(|e| e.entry.is_none()) {
         paths.insert(loaded.source.path.as_str());
-        let Some(value) = &loaded.source.value else { continue };
+        let Some(value) = &loaded.source.value else {
+            continue;
+        };
         names.extend(value.get("id").and_then(|v| v.as_str()));
         if let Some(aliases) = value.get("aliases").and_then(|v| v.as_array()) {
             names.extend(aliases.iter().filter_map(|a| a.as_str()));
         }
     }
     if let Some(index) = &reg.index {
-        names.extend(index.capabilities.iter().filter(|r| paths.contains(r.path.as_str())).map(|r| r.id.as_str()));
+        names.extend(
+            index
+                .capabilities
+                .iter()
+                .filter(|r| paths.contains(r.path.as_str()))
+                .map(|r| r.id.as_str()),
+        );
     }
     names
 }
 
-fn evidence_checks(path: &str, e: &crate::model::Entry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
+fn evidence_checks(
+    path: &str,
+    e: &crate::model::Entry,
+    snap: &dyn Snapshot,
+    out: &mut Vec<Problem>,
+) {
     let mut check = |p: &str, node: Vec<Seg>, what: &str| {
         if let Some(why) = path_syntax_problem(p) {
             out.push(
@@ -365,29 +460,44 @@ fn evidence_checks(path: &str, e: &crate::model::Entry, snap: &dyn Snapshot, out
         match snap.state(p) {
             PathState::File | PathState::Dir => {}
             PathState::Escapes => out.push(
-                Problem::new("path-escape", format!("{what} path `{p}` leaves the repository through a symlink"))
-                    .file(path)
-                    .node(node)
-                    .capability(&e.id)
-                    .fix("evidence must live inside the repository"),
+                Problem::new(
+                    "path-escape",
+                    format!("{what} path `{p}` leaves the repository through a symlink"),
+                )
+                .file(path)
+                .node(node)
+                .capability(&e.id)
+                .fix("evidence must live inside the repository"),
             ),
             PathState::Missing => out.push(
-                Problem::new("evidence-missing", format!("{what} path `{p}` does not exist in {}", snap.describe()))
-                    .file(path)
-                    .node(node)
-                    .capability(&e.id)
-                    .fix("add the file (and stage it), or remove it from the list"),
+                Problem::new(
+                    "evidence-missing",
+                    format!("{what} path `{p}` does not exist in {}", snap.describe()),
+                )
+                .file(path)
+                .node(node)
+                .capability(&e.id)
+                .fix("add the file (and stage it), or remove it from the list"),
             ),
         }
     };
     for (kind, list) in &e.evidence {
         for (i, p) in list.iter().enumerate() {
-            check(p, vec![Seg::key("evidence"), Seg::key(kind), Seg::Index(i)], &format!("evidence.{kind}"));
+            check(
+                p,
+                vec![Seg::key("evidence"), Seg::key(kind), Seg::Index(i)],
+                &format!("evidence.{kind}"),
+            );
         }
     }
     for (j, promo) in e.promotion_history.iter().enumerate() {
         for (k, p) in promo.evidence.iter().enumerate() {
-            let node = vec![Seg::key("promotion_history"), Seg::Index(j), Seg::key("evidence"), Seg::Index(k)];
+            let node = vec![
+                Seg::key("promotion_history"),
+                Seg::Index(j),
+                Seg::key("evidence"),
+                Seg::Index(k),
+            ];
             check(p, node, "promotion evidence");
         }
     }
@@ -407,14 +517,38 @@ fn evidence_checks(path: &str, e: &crate::model::Entry, snap: &dyn Snapshot, out
 fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
     let tests = e.evidence("tests");
     let rules: [(&str, u8, bool, &str); 4] = [
-        ("D", 3, !e.evidence("documentation").is_empty(), "at least one `evidence.documentation` path"),
-        ("A", 3, !e.availability.current_artifacts.is_empty(), "at least one `availability.current_artifacts` item"),
-        ("R", 2, !tests.is_empty(), "at least one `evidence.tests` path"),
-        ("R", 4, tests.iter().any(|t| is_ci_workflow(t)), "a CI workflow file among `evidence.tests`"),
+        (
+            "D",
+            3,
+            !e.evidence("documentation").is_empty(),
+            "at least one `evidence.documentation` path",
+        ),
+        (
+            "A",
+            3,
+            !e.availability.current_artifacts.is_empty(),
+            "at least one `availability.current_artifacts` item",
+        ),
+        (
+            "R",
+            2,
+            !tests.is_empty(),
+            "at least one `evidence.tests` path",
+        ),
+        (
+            "R",
+            4,
+            tests.iter().any(|t| is_ci_workflow(t)),
+            "a CI workflow file among `evidence.tests`",
+        ),
     ];
     for (dim, level) in e.maturity.levels() {
         let node = |leaf: &str| vec![Seg::key("maturity"), Seg::key(dim), Seg::key(leaf)];
-        if let Some((_, min, _, needs)) = rules.iter().filter(|(d, min, ok, _)| *d == dim && level.current >= *min && !ok).max_by_key(|r| r.1) {
+        if let Some((_, min, _, needs)) = rules
+            .iter()
+            .filter(|(d, min, ok, _)| *d == dim && level.current >= *min && !ok)
+            .max_by_key(|r| r.1)
+        {
             out.push(
                 Problem::new("unsupported-level", format!("{dim}{} claims more than its evidence supports: {dim} >= {min} needs {needs}", level.current))
                     .file(path)
@@ -425,23 +559,44 @@ fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
         }
         if let Some(target) = level.target.filter(|t| *t < level.current) {
             out.push(
-                Problem::new("target-below-current", format!("{dim} target {target} is below its current level {}", level.current))
-                    .file(path)
-                    .node(node("target"))
-                    .capability(&e.id)
-                    .fix("raise the target or remove it"),
+                Problem::new(
+                    "target-below-current",
+                    format!(
+                        "{dim} target {target} is below its current level {}",
+                        level.current
+                    ),
+                )
+                .file(path)
+                .node(node("target"))
+                .capability(&e.id)
+                .fix("raise the target or remove it"),
             );
         }
-        if let Some((j, last)) = e.promotion_history.iter().enumerate().rev().find(|(_, p)| p.dimension == dim) {
-            if last.to != level.current {
-                out.push(
-                    Problem::new("history-mismatch", format!("last {dim} promotion went to {} but {dim} is now {}", last.to, level.current))
-                        .file(path)
-                        .node(vec![Seg::key("promotion_history"), Seg::Index(j), Seg::key("to")])
-                        .capability(&e.id)
-                        .fix("record the change in `promotion_history`, or correct `current`"),
-                );
-            }
+        if let Some((j, last)) = e
+            .promotion_history
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, p)| p.dimension == dim)
+            && last.to != level.current
+        {
+            out.push(
+                Problem::new(
+                    "history-mismatch",
+                    format!(
+                        "last {dim} promotion went to {} but {dim} is now {}",
+                        last.to, level.current
+                    ),
+                )
+                .file(path)
+                .node(vec![
+                    Seg::key("promotion_history"),
+                    Seg::Index(j),
+                    Seg::key("to"),
+                ])
+                .capability(&e.id)
+                .fix("record the change in `promotion_history`, or correct `current`"),
+            );
         }
     }
 }
@@ -460,7 +615,11 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<(&'a str, usize)>>) -> Vec<Vec<&'a s
     let pos: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let succ: Vec<Vec<usize>> = nodes
         .iter()
-        .map(|n| graph.get(n).map_or(Vec::new(), |ts| ts.iter().map(|(t, _)| pos[t]).collect()))
+        .map(|n| {
+            graph
+                .get(n)
+                .map_or(Vec::new(), |ts| ts.iter().map(|(t, _)| pos[t]).collect())
+        })
         .collect();
     let n = nodes.len();
     let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
@@ -507,13 +666,20 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<(&'a str, usize)>>) -> Vec<Vec<&'a s
     let mut out = Vec::new();
     for comp in comps.into_iter().filter(|c| c.len() > 1) {
         let members: BTreeSet<usize> = comp.iter().copied().collect();
-        let start = *members.iter().min_by_key(|i| nodes[**i]).expect("non-empty");
+        let start = *members
+            .iter()
+            .min_by_key(|i| nodes[**i])
+            .expect("non-empty");
         // Shortest path back to start inside the component (BFS).
         let mut prev: HashMap<usize, usize> = HashMap::new();
         let mut queue = std::collections::VecDeque::from([start]);
         let mut end = None;
         'bfs: while let Some(v) = queue.pop_front() {
-            let mut next_nodes: Vec<usize> = succ[v].iter().copied().filter(|w| members.contains(w)).collect();
+            let mut next_nodes: Vec<usize> = succ[v]
+                .iter()
+                .copied()
+                .filter(|w| members.contains(w))
+                .collect();
             next_nodes.sort_by_key(|w| nodes[*w]);
             for w in next_nodes {
                 if w == start {

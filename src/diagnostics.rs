@@ -114,7 +114,10 @@ pub const CHECKS: &[(&str, Severity)] = &[
 
 /// The default severity of a slug (unknown slugs are errors).
 pub fn default_severity(check: &str) -> Severity {
-    CHECKS.iter().find(|(c, _)| *c == check).map_or(Severity::Error, |(_, s)| *s)
+    CHECKS
+        .iter()
+        .find(|(c, _)| *c == check)
+        .map_or(Severity::Error, |(_, s)| *s)
 }
 
 /// Counts for the summary line and the JSON `summary` object.
@@ -128,8 +131,14 @@ pub struct Summary {
 impl Summary {
     pub fn of(problems: &[Problem], capabilities: usize) -> Self {
         Summary {
-            errors: problems.iter().filter(|p| p.severity == Severity::Error).count(),
-            warnings: problems.iter().filter(|p| p.severity == Severity::Warning).count(),
+            errors: problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count(),
+            warnings: problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count(),
             capabilities,
         }
     }
@@ -138,7 +147,8 @@ impl Summary {
 /// Sort problems for stable output: by file, line, then slug.
 pub fn sort(problems: &mut [Problem]) {
     problems.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.check, &a.message).cmp(&(&b.file, b.line, b.column, b.check, &b.message))
+        (&a.file, a.line, a.column, a.check, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.check, &b.message))
     });
 }
 
@@ -158,7 +168,9 @@ impl Style {
     /// Colour for stderr-like streams given whether it is a terminal.
     pub fn detect(is_tty: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: is_tty && !no_color }
+        Style {
+            color: is_tty && !no_color,
+        }
     }
 
     pub fn plain() -> Self {
@@ -166,7 +178,11 @@ impl Style {
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn severity(&self, sev: Severity) -> String {
@@ -210,34 +226,42 @@ pub fn render(p: &Problem, style: Style, source: &SourceLookup) -> String {
             _ => file.clone(),
         };
         out.push_str(&format!("{gutter}{} {pos}\n", style.blue("-->")));
-        if let (Some(line), Some(text)) = (p.line, source(file)) {
-            if let Some(src_line) = text.lines().nth(line - 1) {
-                let src_line = src_line.trim_end_matches('\r');
-                let shown: String = src_line.chars().take(200).collect();
-                let col = p.column.unwrap_or(1).max(1);
-                let rest: String = shown.chars().skip(col - 1).collect();
-                let width = token_width(&rest);
-                out.push_str(&format!("{gutter} {}\n", style.blue("|")));
-                out.push_str(&format!("{} {} {shown}\n", style.blue(&line_no), style.blue("|")));
-                let pad: String = shown
-                    .chars()
-                    .take(col - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let carets = "^".repeat(width.max(1));
-                let marker = match p.severity {
-                    Severity::Error => style.paint("1;31", &carets),
-                    Severity::Warning => style.paint("1;33", &carets),
-                };
-                out.push_str(&format!("{gutter} {} {pad}{marker}\n", style.blue("|")));
-            }
+        if let (Some(line), Some(text)) = (p.line, source(file))
+            && let Some(src_line) = text.lines().nth(line - 1)
+        {
+            let src_line = src_line.trim_end_matches('\r');
+            let shown: String = src_line.chars().take(200).collect();
+            let col = p.column.unwrap_or(1).max(1);
+            let rest: String = shown.chars().skip(col - 1).collect();
+            let width = token_width(&rest);
+            out.push_str(&format!("{gutter} {}\n", style.blue("|")));
+            out.push_str(&format!(
+                "{} {} {shown}\n",
+                style.blue(&line_no),
+                style.blue("|")
+            ));
+            let pad: String = shown
+                .chars()
+                .take(col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let carets = "^".repeat(width.max(1));
+            let marker = match p.severity {
+                Severity::Error => style.paint("1;31", &carets),
+                Severity::Warning => style.paint("1;33", &carets),
+            };
+            out.push_str(&format!("{gutter} {} {pad}{marker}\n", style.blue("|")));
         }
     }
     if let Some(id) = &p.capability_id {
         out.push_str(&format!("{gutter} {} capability: {id}\n", style.blue("=")));
     }
     if let Some(fix) = &p.fix {
-        out.push_str(&format!("{gutter} {} {}: {fix}\n", style.blue("="), style.bold("help")));
+        out.push_str(&format!(
+            "{gutter} {} {}: {fix}\n",
+            style.blue("="),
+            style.bold("help")
+        ));
     }
     out
 }
@@ -259,7 +283,12 @@ fn token_width(rest: &str) -> usize {
         }
         width = i + 1;
     }
-    rest.chars().take(width).collect::<String>().trim_end().chars().count()
+    rest.chars()
+        .take(width)
+        .collect::<String>()
+        .trim_end()
+        .chars()
+        .count()
 }
 
 /// Write all problems and a summary line, as text or JSON.
@@ -284,7 +313,13 @@ pub fn emit(
 
 /// "error: 2 errors, 1 warning in 5 capabilities" or "ok: ...".
 pub fn summary_line(s: Summary, style: Style) -> String {
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     let caps = plural(s.capabilities, "capability").replace("capabilitys", "capabilities");
     if s.errors > 0 {
         format!(
@@ -294,7 +329,11 @@ pub fn summary_line(s: Summary, style: Style) -> String {
             plural(s.warnings, "warning")
         )
     } else if s.warnings > 0 {
-        format!("{}: {} in {caps}", style.green("ok"), plural(s.warnings, "warning"))
+        format!(
+            "{}: {} in {caps}",
+            style.green("ok"),
+            plural(s.warnings, "warning")
+        )
     } else {
         format!("{}: {caps}, no problems", style.green("ok"))
     }
@@ -306,11 +345,14 @@ mod tests {
 
     #[test]
     fn renders_like_rustc() {
-        let p = Problem::new("missing-entry", "index row points at a file that does not exist")
-            .file("registry/indexes/capabilities.yaml")
-            .at(Some(2), Some(11))
-            .capability("capability.x.y")
-            .fix("remove the row or restore the file");
+        let p = Problem::new(
+            "missing-entry",
+            "index row points at a file that does not exist",
+        )
+        .file("registry/indexes/capabilities.yaml")
+        .at(Some(2), Some(11))
+        .capability("capability.x.y")
+        .fix("remove the row or restore the file");
         let src = "capabilities:\n  - path: registry/capabilities/gone.md # c\n".to_string();
         let text = render(&p, Style::plain(), &|_| Some(src.clone()));
         assert_eq!(

@@ -9,6 +9,7 @@ use crate::schema::{self, SchemaKind};
 use crate::snapshot::Snapshot;
 use crate::yaml::{self, Lossless, Seg, segs_from_pointer};
 use crate::{Error, Result, frontmatter};
+use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -83,7 +84,9 @@ pub struct Registry {
 impl Registry {
     /// Entries that passed the schema, with their paths.
     pub fn valid_entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
-        self.entries.iter().filter_map(|e| e.entry.as_ref().map(|m| (e.source.path.as_str(), m)))
+        self.entries
+            .iter()
+            .filter_map(|e| e.entry.as_ref().map(|m| (e.source.path.as_str(), m)))
     }
 
     /// The source of a file by path, for locating problems.
@@ -94,7 +97,10 @@ impl Registry {
         if self.config_source.as_ref().is_some_and(|s| s.path == path) {
             return self.config_source.as_ref();
         }
-        self.entries.iter().map(|e| &e.source).find(|s| s.path == path)
+        self.entries
+            .iter()
+            .map(|e| &e.source)
+            .find(|s| s.path == path)
     }
 }
 
@@ -109,7 +115,9 @@ pub trait EntryCache {
 /// Read `registry/config.yaml` (defaults when absent or invalid, with the
 /// problems that made it invalid).
 pub fn read_config(snap: &dyn Snapshot) -> Result<(Config, Option<Source>, Vec<Problem>)> {
-    let Some(bytes) = snap.read(CONFIG_PATH)? else { return Ok((Config::default(), None, Vec::new())) };
+    let Some(bytes) = snap.read(CONFIG_PATH)? else {
+        return Ok((Config::default(), None, Vec::new()));
+    };
     let (source, mut problems) = parse_yaml_file(CONFIG_PATH, &bytes, SchemaKind::Config);
     let mut config = Config::default();
     if let Some(value) = source.value.as_ref().filter(|_| problems.is_empty()) {
@@ -135,29 +143,73 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
     reg.config_source = source;
     reg.problems.extend(problems);
 
-    match snap.read(INDEX_PATH)? {
-        Some(bytes) => {
-            let (source, problems) = parse_yaml_file(INDEX_PATH, &bytes, SchemaKind::Index);
-            if problems.is_empty() {
-                if let Some(value) = &source.value {
-                    match serde_json::from_value::<Index>(value.clone()) {
-                        Ok(index) => reg.index = Some(index),
-                        Err(e) => reg.problems.push(Problem::new("schema", e.to_string()).file(INDEX_PATH)),
-                    }
+    // The index is one big document: parse it on its own thread while the
+    // entries are read and parsed.
+    let index_bytes = snap.read(INDEX_PATH)?;
+    let (index_parsed, raw) = std::thread::scope(|scope| -> Result<_> {
+        let index_job = index_bytes.as_ref().map(|bytes| {
+            scope.spawn(move || parse_yaml_file(INDEX_PATH, bytes, SchemaKind::Index))
+        });
+        let raw = read_entries(snap, cache)?;
+        let parsed = parallel_map(raw, |p| match p {
+            Pending::Cached(hit) => (*hit, Vec::new(), None),
+            Pending::Raw { path, bytes, blob } => {
+                let (entry, problems) = parse_entry(&path, &bytes);
+                (entry, problems, blob)
+            }
+        });
+        Ok((
+            index_job.map(|job| job.join().expect("index parser panicked")),
+            parsed,
+        ))
+    })?;
+
+    match index_parsed {
+        Some((source, problems)) => {
+            if problems.is_empty()
+                && let Some(value) = &source.value
+            {
+                match Index::deserialize(value) {
+                    Ok(index) => reg.index = Some(index),
+                    Err(e) => reg
+                        .problems
+                        .push(Problem::new("schema", e.to_string()).file(INDEX_PATH)),
                 }
             }
             reg.problems.extend(problems);
             reg.index_source = Some(source);
         }
         None => reg.problems.push(
-            Problem::new("parse-error", format!("the index {INDEX_PATH} does not exist in {}", snap.describe()))
-                .file(INDEX_PATH)
-                .fix("run `reuse-surface establish --scaffold` or restore the file"),
+            Problem::new(
+                "parse-error",
+                format!(
+                    "the index {INDEX_PATH} does not exist in {}",
+                    snap.describe()
+                ),
+            )
+            .file(INDEX_PATH)
+            .fix("run `reuse-surface establish --scaffold` or restore the file"),
         ),
     }
 
-    // Read sequentially (the snapshot may not be shareable across threads),
-    // then parse in parallel: parsing is the cost that grows with N.
+    for (entry, problems, blob) in raw {
+        if let (Some(cache), Some(id)) = (cache, blob.as_deref())
+            && problems.is_empty()
+        {
+            cache.put(id, &entry);
+        }
+        reg.problems.extend(problems);
+        reg.entries.push(entry);
+    }
+    reg.problems = reg
+        .config
+        .apply_overrides(std::mem::take(&mut reg.problems));
+    Ok(reg)
+}
+
+/// Read the entry files sequentially (the snapshot may not be shareable
+/// across threads; parsing, the cost that grows with N, runs in parallel).
+fn read_entries(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> Result<Vec<Pending>> {
     let mut raw = Vec::new();
     for name in snap.list(ENTRIES_DIR) {
         if !name.ends_with(".md") || name.starts_with('_') {
@@ -165,44 +217,33 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
         }
         let path = format!("{ENTRIES_DIR}/{name}");
         let blob = snap.blob_id(&path);
-        if let (Some(cache), Some(id)) = (cache, blob.as_deref()) {
-            if let Some(hit) = cache.get(id, &path) {
-                raw.push(Pending::Cached(hit));
-                continue;
-            }
+        if let (Some(cache), Some(id)) = (cache, blob.as_deref())
+            && let Some(hit) = cache.get(id, &path)
+        {
+            raw.push(Pending::Cached(Box::new(hit)));
+            continue;
         }
         if let Some(bytes) = snap.read(&path)? {
             raw.push(Pending::Raw { path, bytes, blob });
         }
     }
-    let parsed = parallel_map(raw, |p| match p {
-        Pending::Cached(hit) => (hit, Vec::new(), None),
-        Pending::Raw { path, bytes, blob } => {
-            let (entry, problems) = parse_entry(&path, &bytes);
-            (entry, problems, blob)
-        }
-    });
-    for (entry, problems, blob) in parsed {
-        if let (Some(cache), Some(id)) = (cache, blob.as_deref()) {
-            if problems.is_empty() {
-                cache.put(id, &entry);
-            }
-        }
-        reg.problems.extend(problems);
-        reg.entries.push(entry);
-    }
-    reg.problems = reg.config.apply_overrides(std::mem::take(&mut reg.problems));
-    Ok(reg)
+    Ok(raw)
 }
 
 enum Pending {
-    Cached(LoadedEntry),
-    Raw { path: String, bytes: Vec<u8>, blob: Option<String> },
+    Cached(Box<LoadedEntry>),
+    Raw {
+        path: String,
+        bytes: Vec<u8>,
+        blob: Option<String>,
+    },
 }
 
 /// Map over items on up to `available_parallelism` threads, keeping order.
 pub fn parallel_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     if items.len() < 64 || threads < 2 {
         return items.into_iter().map(f).collect();
     }
@@ -218,7 +259,10 @@ pub fn parallel_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) 
             .into_iter()
             .map(|c| s.spawn(move || c.into_iter().map(f).collect::<Vec<U>>()))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("worker panicked")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker panicked"))
+            .collect()
     })
 }
 
@@ -228,13 +272,31 @@ pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, V
     let text = match yaml::decode(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            problems.push(Problem::new("parse-error", e.message).file(path).at(e.line, e.column));
-            let source = Source { path: path.into(), text: String::new(), yaml: 0..0, line_offset: 0, value: None, bom: false };
+            problems.push(
+                Problem::new("parse-error", e.message)
+                    .file(path)
+                    .at(e.line, e.column),
+            );
+            let source = Source {
+                path: path.into(),
+                text: String::new(),
+                yaml: 0..0,
+                line_offset: 0,
+                value: None,
+                bom: false,
+            };
             return (source, problems);
         }
     };
     let len = text.len();
-    let mut source = Source { path: path.into(), text, yaml: 0..len, line_offset: 0, value: None, bom: has_bom(bytes) };
+    let mut source = Source {
+        path: path.into(),
+        text,
+        yaml: 0..len,
+        line_offset: 0,
+        value: None,
+        bom: has_bom(bytes),
+    };
     validate_source(&mut source, kind, &mut problems);
     (source, problems)
 }
@@ -249,9 +311,26 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
     let text = match yaml::decode(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            problems.push(Problem::new("parse-error", e.message).file(path).at(e.line, e.column));
-            let source = Source { path: path.into(), text: String::new(), yaml: 0..0, line_offset: 0, value: None, bom: false };
-            return (LoadedEntry { source, entry: None }, problems);
+            problems.push(
+                Problem::new("parse-error", e.message)
+                    .file(path)
+                    .at(e.line, e.column),
+            );
+            let source = Source {
+                path: path.into(),
+                text: String::new(),
+                yaml: 0..0,
+                line_offset: 0,
+                value: None,
+                bom: false,
+            };
+            return (
+                LoadedEntry {
+                    source,
+                    entry: None,
+                },
+                problems,
+            );
         }
     };
     let (range, line_offset) = match frontmatter::split(&text) {
@@ -263,14 +342,34 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
                     .at(e.line, e.column)
                     .fix("an entry starts with a `---` line, then YAML front matter, then a closing `---` line"),
             );
-            let source = Source { path: path.into(), text, yaml: 0..0, line_offset: 0, value: None, bom: has_bom(bytes) };
-            return (LoadedEntry { source, entry: None }, problems);
+            let source = Source {
+                path: path.into(),
+                text,
+                yaml: 0..0,
+                line_offset: 0,
+                value: None,
+                bom: has_bom(bytes),
+            };
+            return (
+                LoadedEntry {
+                    source,
+                    entry: None,
+                },
+                problems,
+            );
         }
     };
-    let mut source = Source { path: path.into(), text, yaml: range, line_offset, value: None, bom: has_bom(bytes) };
+    let mut source = Source {
+        path: path.into(),
+        text,
+        yaml: range,
+        line_offset,
+        value: None,
+        bom: has_bom(bytes),
+    };
     validate_source(&mut source, SchemaKind::Entry, &mut problems);
     let entry = match (&source.value, problems.is_empty()) {
-        (Some(v), true) => match serde_json::from_value::<Entry>(v.clone()) {
+        (Some(v), true) => match Entry::deserialize(v) {
             Ok(e) => Some(e),
             Err(e) => {
                 problems.push(Problem::new("schema", e.to_string()).file(path));
@@ -279,7 +378,14 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
         },
         _ => None,
     };
-    if let (Some(id), None) = (source.value.as_ref().and_then(|v| v.get("id")).and_then(Value::as_str), &entry) {
+    if let (Some(id), None) = (
+        source
+            .value
+            .as_ref()
+            .and_then(|v| v.get("id"))
+            .and_then(Value::as_str),
+        &entry,
+    ) {
         for p in problems.iter_mut() {
             p.capability_id.get_or_insert_with(|| id.to_string());
         }
@@ -303,8 +409,14 @@ fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Pro
                 let tree = Lossless::new(yaml_text);
                 for v in violations {
                     let segs = segs_from_pointer(&v.pointer, &value);
-                    let (line, col) = tree.locate(&segs).map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                    let at = if v.pointer.is_empty() { "document".to_string() } else { v.pointer.clone() };
+                    let (line, col) = tree
+                        .locate(&segs)
+                        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                    let at = if v.pointer.is_empty() {
+                        "document".to_string()
+                    } else {
+                        v.pointer.clone()
+                    };
                     problems.push(
                         Problem::new("schema", format!("{at}: {}", v.message))
                             .file(&source.path)
@@ -320,17 +432,22 @@ fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Pro
 /// Turn every problem's YAML anchor into a line and column, building each
 /// file's lossless tree at most once.
 pub fn locate_problems(reg: &Registry, problems: &mut [Problem]) {
-    let mut trees: std::collections::HashMap<String, Option<(Lossless<'_>, usize)>> = Default::default();
+    let mut trees: std::collections::HashMap<String, Option<(Lossless<'_>, usize)>> =
+        Default::default();
     for p in problems.iter_mut() {
-        let (Some(anchor), Some(file), None) = (&p.anchor, &p.file, p.line) else { continue };
+        let (Some(anchor), Some(file), None) = (&p.anchor, &p.file, p.line) else {
+            continue;
+        };
         let entry = trees.entry(file.clone()).or_insert_with(|| {
-            reg.source(file).filter(|s| s.value.is_some()).map(|s| (Lossless::new(s.yaml_text()), s.line_offset))
+            reg.source(file)
+                .filter(|s| s.value.is_some())
+                .map(|s| (Lossless::new(s.yaml_text()), s.line_offset))
         });
-        if let Some((tree, offset)) = entry {
-            if let Some((l, c)) = tree.locate(&anchor.path) {
-                p.line = Some(l + *offset);
-                p.column = Some(c);
-            }
+        if let Some((tree, offset)) = entry
+            && let Some((l, c)) = tree.locate(&anchor.path)
+        {
+            p.line = Some(l + *offset);
+            p.column = Some(c);
         }
     }
 }
@@ -359,7 +476,14 @@ pub fn hydrate(reg: &mut Registry, snap: &dyn Snapshot, paths: &[String]) -> Res
 /// An entry as a cache hit: the model without its text (see [`hydrate`]).
 pub fn cached_stub(path: &str, entry: Entry) -> LoadedEntry {
     LoadedEntry {
-        source: Source { path: path.into(), text: String::new(), yaml: 0..0, line_offset: 0, value: None, bom: false },
+        source: Source {
+            path: path.into(),
+            text: String::new(),
+            yaml: 0..0,
+            line_offset: 0,
+            value: None,
+            bom: false,
+        },
         entry: Some(entry),
     }
 }

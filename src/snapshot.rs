@@ -51,7 +51,11 @@ impl WorkTree {
     pub fn new(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
         let canonical_root = fs_err::canonicalize(&root)?;
-        Ok(WorkTree { root, canonical_root, dirs_inside: Default::default() })
+        Ok(WorkTree {
+            root,
+            canonical_root,
+            dirs_inside: Default::default(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -72,19 +76,44 @@ impl WorkTree {
         let full = self.root.join(dir);
         let inside = match std::fs::symlink_metadata(&full) {
             Ok(m) if m.is_dir() => self.dir_inside(parent_of(dir)),
-            Ok(m) if m.file_type().is_symlink() => {
-                std::fs::canonicalize(&full).is_ok_and(|real| real.starts_with(&self.canonical_root))
-            }
+            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(&full)
+                .is_ok_and(|real| real.starts_with(&self.canonical_root)),
             _ => false,
         };
-        self.dirs_inside.borrow_mut().insert(dir.to_string(), inside);
+        self.dirs_inside
+            .borrow_mut()
+            .insert(dir.to_string(), inside);
         inside
+    }
+}
+
+impl WorkTree {
+    /// Whether `full` is a symlink whose target, read as text and resolved
+    /// lexically from the link's directory, lies outside the root.
+    fn dangling_link_escapes(&self, full: &Path) -> bool {
+        let Ok(target) = std::fs::read_link(full) else {
+            return false;
+        };
+        let mut resolved = full.parent().map(Path::to_path_buf).unwrap_or_default();
+        for c in target.components() {
+            match c {
+                std::path::Component::Normal(part) => resolved.push(part),
+                std::path::Component::ParentDir => {
+                    resolved.pop();
+                }
+                std::path::Component::CurDir => {}
+                std::path::Component::RootDir | std::path::Component::Prefix(_) => return true,
+            }
+        }
+        !resolved.starts_with(&self.root) && !resolved.starts_with(&self.canonical_root)
     }
 }
 
 /// The parent of a `/`-separated relative path (`""` at the top).
 fn parent_of(path: &str) -> &str {
-    path.trim_end_matches('/').rfind('/').map_or("", |i| &path[..i])
+    path.trim_end_matches('/')
+        .rfind('/')
+        .map_or("", |i| &path[..i])
 }
 
 impl Snapshot for WorkTree {
@@ -122,7 +151,10 @@ impl Snapshot for WorkTree {
                 }
             }
             Ok(_) => match std::fs::canonicalize(&full) {
-                Err(_) => PathState::Missing, // dangling symlink
+                // A dangling symlink: missing, unless it points outside
+                // (as the git snapshots judge it, by its text).
+                Err(_) if self.dangling_link_escapes(&full) => PathState::Escapes,
+                Err(_) => PathState::Missing,
                 Ok(real) if !real.starts_with(&self.canonical_root) => PathState::Escapes,
                 Ok(real) if real.is_dir() => PathState::Dir,
                 Ok(real) if real.is_file() => PathState::File,
@@ -132,10 +164,16 @@ impl Snapshot for WorkTree {
     }
 
     fn list(&self, dir: &str) -> Vec<String> {
-        let Ok(rd) = std::fs::read_dir(self.root.join(dir)) else { return Vec::new() };
+        let Ok(rd) = std::fs::read_dir(self.root.join(dir)) else {
+            return Vec::new();
+        };
         let mut names: Vec<String> = rd
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().map(|t| t.is_file() || t.is_symlink()).unwrap_or(false))
+            .filter(|e| {
+                e.file_type()
+                    .map(|t| t.is_file() || t.is_symlink())
+                    .unwrap_or(false)
+            })
             .filter_map(|e| e.file_name().into_string().ok())
             .collect();
         names.sort();
@@ -173,7 +211,12 @@ impl GitTree {
     /// `GIT_INDEX_FILE`, which `git commit -a` and `git commit PATH` set).
     pub fn staged(repo: &gix::Repository, registry_root: &Path) -> Result<Self> {
         let entries = crate::git::index_entries(repo)?;
-        Ok(Self::from_entries(repo, entries, registry_root, "the staged tree (git index)".into()))
+        Ok(Self::from_entries(
+            repo,
+            entries,
+            registry_root,
+            "the staged tree (git index)".into(),
+        ))
     }
 
     /// The tree of the commit `rev` names.
@@ -181,14 +224,28 @@ impl GitTree {
         let commit = crate::git::resolve_commit(repo, rev)?;
         let entries = crate::git::tree_entries(repo, commit)?;
         let short = commit.to_hex_with_len(10).to_string();
-        Ok(Self::from_entries(repo, entries, registry_root, format!("commit {short} ({rev})")))
+        Ok(Self::from_entries(
+            repo,
+            entries,
+            registry_root,
+            format!("commit {short} ({rev})"),
+        ))
     }
 
     /// The tree of a known commit id (pre-push).
-    pub fn at_commit(repo: &gix::Repository, commit: gix::ObjectId, registry_root: &Path) -> Result<Self> {
+    pub fn at_commit(
+        repo: &gix::Repository,
+        commit: gix::ObjectId,
+        registry_root: &Path,
+    ) -> Result<Self> {
         let entries = crate::git::tree_entries(repo, commit)?;
         let short = commit.to_hex_with_len(10).to_string();
-        Ok(Self::from_entries(repo, entries, registry_root, format!("commit {short}")))
+        Ok(Self::from_entries(
+            repo,
+            entries,
+            registry_root,
+            format!("commit {short}"),
+        ))
     }
 
     /// Build from an already flattened map (hooks build theirs once).
@@ -199,13 +256,28 @@ impl GitTree {
         label: String,
     ) -> Self {
         let prefix = crate::git::prefix_of(repo, registry_root);
-        GitTree { repo: repo.clone(), entries, prefix, label }
+        GitTree {
+            repo: repo.clone(),
+            entries,
+            prefix,
+            label,
+        }
     }
 
     /// Build with an explicit registry prefix inside the repository
     /// (`""` or `dir/`), for trees with no checkout to measure against.
-    pub fn with_prefix(repo: &gix::Repository, entries: BTreeMap<String, GitEntry>, prefix: &str, label: String) -> Self {
-        GitTree { repo: repo.clone(), entries, prefix: prefix.to_string(), label }
+    pub fn with_prefix(
+        repo: &gix::Repository,
+        entries: BTreeMap<String, GitEntry>,
+        prefix: &str,
+        label: String,
+    ) -> Self {
+        GitTree {
+            repo: repo.clone(),
+            entries,
+            prefix: prefix.to_string(),
+            label,
+        }
     }
 
     pub fn entries(&self) -> &BTreeMap<String, GitEntry> {
@@ -233,7 +305,11 @@ impl GitTree {
             }
             parts.push(part);
             let here = parts.join("/");
-            if let Some(GitEntry { kind: GitKind::Symlink, oid }) = self.entries.get(&here) {
+            if let Some(GitEntry {
+                kind: GitKind::Symlink,
+                oid,
+            }) = self.entries.get(&here)
+            {
                 hops += 1;
                 if hops > 40 {
                     return None;
@@ -254,7 +330,10 @@ impl GitTree {
 
     fn is_dir(&self, full: &str) -> bool {
         let dir = format!("{full}/");
-        self.entries.range(dir.clone()..).next().is_some_and(|(k, _)| k.starts_with(&dir))
+        self.entries
+            .range(dir.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&dir))
     }
 }
 
@@ -264,9 +343,14 @@ impl Snapshot for GitTree {
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(full) = self.resolve(&self.full(path)) else { return Ok(None) };
+        let Some(full) = self.resolve(&self.full(path)) else {
+            return Ok(None);
+        };
         match self.entries.get(&full) {
-            Some(GitEntry { kind: GitKind::File, oid }) => {
+            Some(GitEntry {
+                kind: GitKind::File,
+                oid,
+            }) => {
                 let obj = self.repo.find_object(*oid).map_err(Error::git)?;
                 Ok(Some(obj.detach().data))
             }
@@ -275,11 +359,22 @@ impl Snapshot for GitTree {
     }
 
     fn state(&self, path: &str) -> PathState {
-        let Some(full) = self.resolve(&self.full(path)) else { return PathState::Escapes };
+        let Some(full) = self.resolve(&self.full(path)) else {
+            return PathState::Escapes;
+        };
         match self.entries.get(&full) {
-            Some(GitEntry { kind: GitKind::File, .. }) => PathState::File,
-            Some(GitEntry { kind: GitKind::Submodule, .. }) => PathState::Dir,
-            Some(GitEntry { kind: GitKind::Symlink, .. }) => PathState::Missing,
+            Some(GitEntry {
+                kind: GitKind::File,
+                ..
+            }) => PathState::File,
+            Some(GitEntry {
+                kind: GitKind::Submodule,
+                ..
+            }) => PathState::Dir,
+            Some(GitEntry {
+                kind: GitKind::Symlink,
+                ..
+            }) => PathState::Missing,
             None if full.is_empty() || self.is_dir(&full) => PathState::Dir,
             None => PathState::Missing,
         }
@@ -296,7 +391,9 @@ impl Snapshot for GitTree {
     }
 
     fn blob_id(&self, path: &str) -> Option<String> {
-        self.entries.get(&self.full(path)).map(|e| e.oid.to_string())
+        self.entries
+            .get(&self.full(path))
+            .map(|e| e.oid.to_string())
     }
 }
 
@@ -326,17 +423,22 @@ impl Snapshot for Overlay<'_> {
     }
 
     fn state(&self, path: &str) -> PathState {
-        if self.files.contains_key(path) { PathState::File } else { self.base.state(path) }
+        if self.files.contains_key(path) {
+            PathState::File
+        } else {
+            self.base.state(path)
+        }
     }
 
     fn list(&self, dir: &str) -> Vec<String> {
         let mut names = self.base.list(dir);
         let prefix = format!("{dir}/");
         for path in self.files.keys() {
-            if let Some(name) = path.strip_prefix(&prefix) {
-                if !name.contains('/') && !names.iter().any(|n| n == name) {
-                    names.push(name.to_string());
-                }
+            if let Some(name) = path.strip_prefix(&prefix)
+                && !name.contains('/')
+                && !names.iter().any(|n| n == name)
+            {
+                names.push(name.to_string());
             }
         }
         names.sort();
@@ -344,6 +446,10 @@ impl Snapshot for Overlay<'_> {
     }
 
     fn blob_id(&self, path: &str) -> Option<String> {
-        if self.files.contains_key(path) { None } else { self.base.blob_id(path) }
+        if self.files.contains_key(path) {
+            None
+        } else {
+            self.base.blob_id(path)
+        }
     }
 }

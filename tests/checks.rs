@@ -13,9 +13,18 @@ fn validate_expect(repo: &Repo, extra: &[&str], code: i32, checks: &[&str]) -> R
     run.assert_code(code);
     assert_eq!(run.checks(), checks, "{}", run.show());
     let summary = &run.json()["summary"];
-    let errors = run.problems().iter().filter(|p| p["severity"] == "error").count();
+    let errors = run
+        .problems()
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .count();
     assert_eq!(summary["errors"], errors as u64, "{}", run.show());
-    assert_eq!(summary["warnings"], (checks.len() - errors) as u64, "{}", run.show());
+    assert_eq!(
+        summary["warnings"],
+        (checks.len() - errors) as u64,
+        "{}",
+        run.show()
+    );
     run
 }
 
@@ -37,27 +46,52 @@ fn a_clean_registry_has_no_problems() {
     run.assert_code(0);
     assert_eq!(run.stdout, "ok: 3 capabilities, no problems\n");
     let run = validate_expect(&repo, &[], 0, &[]);
-    assert_eq!(run.json()["summary"], serde_json::json!({"errors": 0, "warnings": 0, "capabilities": 3}));
+    assert_eq!(
+        run.json()["summary"],
+        serde_json::json!({"errors": 0, "warnings": 0, "capabilities": 3})
+    );
 }
 
 #[test]
 fn parse_error_in_an_entry() {
     let repo = Repo::with_registry();
-    repo.replace(BETA, "updated: 2026-06-01\n", "updated: 2026-06-01\nnotes: [unclosed\n");
+    repo.replace(
+        BETA,
+        "updated: 2026-06-01\n",
+        "updated: 2026-06-01\nnotes: [unclosed\n",
+    );
     let run = validate_expect(&repo, &[], 1, &["parse-error"]);
     let p = run.problem("parse-error");
     // The line is the file's (front matter fence counted), not the YAML's.
-    assert_problem(&p, "parse-error", "error", BETA, Some(pos(&repo.read(BETA), "[unclosed")), None);
+    assert_problem(
+        &p,
+        "parse-error",
+        "error",
+        BETA,
+        Some(pos(&repo.read(BETA), "[unclosed")),
+        None,
+    );
     assert!(p["message"].as_str().unwrap().contains("unclosed"), "{p:#}");
 }
 
 #[test]
 fn parse_error_in_the_index() {
     let repo = Repo::with_registry();
-    repo.replace(INDEX, "    status: experimental", "    status: experimental: again");
+    repo.replace(
+        INDEX,
+        "    status: experimental",
+        "    status: experimental: again",
+    );
     let run = validate_expect(&repo, &[], 1, &["parse-error"]);
     let (line, col) = pos(&repo.read(INDEX), ": again");
-    assert_problem(&run.problem("parse-error"), "parse-error", "error", INDEX, Some((line, col)), None);
+    assert_problem(
+        &run.problem("parse-error"),
+        "parse-error",
+        "error",
+        INDEX,
+        Some((line, col)),
+        None,
+    );
 }
 
 #[test]
@@ -66,8 +100,18 @@ fn schema_violation_in_an_entry_points_at_the_field() {
     repo.replace(BETA, "status: experimental", "status: bogus");
     let run = validate_expect(&repo, &[], 1, &["schema"]);
     let p = run.problem("schema");
-    assert_problem(&p, "schema", "error", BETA, Some(pos(&repo.read(BETA), "bogus")), Some(BETA_ID));
-    assert!(p["message"].as_str().unwrap().starts_with("/status: "), "{p:#}");
+    assert_problem(
+        &p,
+        "schema",
+        "error",
+        BETA,
+        Some(pos(&repo.read(BETA), "bogus")),
+        Some(BETA_ID),
+    );
+    assert!(
+        p["message"].as_str().unwrap().starts_with("/status: "),
+        "{p:#}"
+    );
 }
 
 #[test]
@@ -78,10 +122,34 @@ fn schema_violation_of_a_level_and_in_the_index() {
     let run = validate_expect(&repo, &[], 1, &["schema", "schema"]);
     let problems = run.problems();
     // Sorted by file: the index (registry/indexes) after the entry.
-    assert_problem(&problems[0], "schema", "error", BETA, Some(after(&repo.read(BETA), "R: {current: ")), Some(BETA_ID));
-    assert!(problems[0]["message"].as_str().unwrap().starts_with("/maturity/R/current: "));
-    assert_problem(&problems[1], "schema", "error", INDEX, Some(pos(&repo.read(INDEX), "D1/A0/C1/R9")), None);
-    assert!(problems[1]["message"].as_str().unwrap().starts_with("/capabilities/1/vector: "));
+    assert_problem(
+        &problems[0],
+        "schema",
+        "error",
+        BETA,
+        Some(after(&repo.read(BETA), "R: {current: ")),
+        Some(BETA_ID),
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("/maturity/R/current: ")
+    );
+    assert_problem(
+        &problems[1],
+        "schema",
+        "error",
+        INDEX,
+        Some(pos(&repo.read(INDEX), "D1/A0/C1/R9")),
+        None,
+    );
+    assert!(
+        problems[1]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("/capabilities/1/vector: ")
+    );
 }
 
 #[test]
@@ -90,8 +158,18 @@ fn duplicate_id_between_entries() {
     repo.write("registry/capabilities/zeta.md", BETA_MD);
     let run = validate_expect(&repo, &[], 1, &["duplicate-id"]);
     let p = run.problem("duplicate-id");
-    assert_problem(&p, "duplicate-id", "error", "registry/capabilities/zeta.md", Some((2, 5)), Some(BETA_ID));
-    assert!(p["message"].as_str().unwrap().contains(BETA), "names the first holder: {p:#}");
+    assert_problem(
+        &p,
+        "duplicate-id",
+        "error",
+        "registry/capabilities/zeta.md",
+        Some((2, 5)),
+        Some(BETA_ID),
+    );
+    assert!(
+        p["message"].as_str().unwrap().contains(BETA),
+        "names the first holder: {p:#}"
+    );
 }
 
 #[test]
@@ -104,20 +182,54 @@ fn duplicate_id_between_index_rows() {
     repo.write(INDEX, &index);
     let run = validate_expect(&repo, &[], 1, &["duplicate-id"]);
     let line = index.lines().count() as u64 - 4;
-    assert_problem(&run.problem("duplicate-id"), "duplicate-id", "error", INDEX, Some((line, 9)), Some(BETA_ID));
+    assert_problem(
+        &run.problem("duplicate-id"),
+        "duplicate-id",
+        "error",
+        INDEX,
+        Some((line, 9)),
+        Some(BETA_ID),
+    );
 }
 
 #[test]
 fn alias_collision_with_an_id_and_with_an_alias() {
     let repo = Repo::with_registry();
-    repo.replace(GAMMA, "status: deprecated\n", "status: deprecated\naliases: [capability.demo.beta, capability.demo.first]\n");
+    repo.replace(
+        GAMMA,
+        "status: deprecated\n",
+        "status: deprecated\naliases: [capability.demo.beta, capability.demo.first]\n",
+    );
     let run = validate_expect(&repo, &[], 1, &["alias-collision", "alias-collision"]);
     let gamma = repo.read(GAMMA);
     let problems = run.problems();
-    assert_problem(&problems[0], "alias-collision", "error", GAMMA, Some(pos(&gamma, "capability.demo.beta")), Some(GAMMA_ID));
-    assert!(problems[0]["message"].as_str().unwrap().contains("is the id of another capability"));
-    assert_problem(&problems[1], "alias-collision", "error", GAMMA, Some(pos(&gamma, "capability.demo.first")), Some(GAMMA_ID));
-    assert!(problems[1]["message"].as_str().unwrap().contains(ALPHA_ID), "names the owner: {:#}", problems[1]);
+    assert_problem(
+        &problems[0],
+        "alias-collision",
+        "error",
+        GAMMA,
+        Some(pos(&gamma, "capability.demo.beta")),
+        Some(GAMMA_ID),
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is the id of another capability")
+    );
+    assert_problem(
+        &problems[1],
+        "alias-collision",
+        "error",
+        GAMMA,
+        Some(pos(&gamma, "capability.demo.first")),
+        Some(GAMMA_ID),
+    );
+    assert!(
+        problems[1]["message"].as_str().unwrap().contains(ALPHA_ID),
+        "names the owner: {:#}",
+        problems[1]
+    );
 }
 
 #[test]
@@ -129,7 +241,14 @@ fn missing_entry() {
     let run = validate_expect(&repo, &[], 1, &["missing-entry"]);
     let p = run.problem("missing-entry");
     let line = index.lines().count() as u64;
-    assert_problem(&p, "missing-entry", "error", INDEX, Some((line, 11)), Some("capability.demo.ghost"));
+    assert_problem(
+        &p,
+        "missing-entry",
+        "error",
+        INDEX,
+        Some((line, 11)),
+        Some("capability.demo.ghost"),
+    );
     assert_eq!(p["fix"], "remove the row or restore the file");
 }
 
@@ -141,17 +260,38 @@ fn missing_index_row() {
     repo.write(INDEX, &index[..start + 1]);
     let run = validate_expect(&repo, &[], 1, &["missing-index-row"]);
     let p = run.problem("missing-index-row");
-    assert_problem(&p, "missing-index-row", "error", GAMMA, Some((2, 5)), Some(GAMMA_ID));
-    assert!(p["fix"].as_str().unwrap().contains("update --apply"), "fixable: {p:#}");
+    assert_problem(
+        &p,
+        "missing-index-row",
+        "error",
+        GAMMA,
+        Some((2, 5)),
+        Some(GAMMA_ID),
+    );
+    assert!(
+        p["fix"].as_str().unwrap().contains("update --apply"),
+        "fixable: {p:#}"
+    );
 }
 
 #[test]
 fn id_mismatch() {
     let repo = Repo::with_registry();
-    repo.replace(INDEX, "- id: capability.demo.gamma", "- id: capability.demo.gamma-old");
+    repo.replace(
+        INDEX,
+        "- id: capability.demo.gamma",
+        "- id: capability.demo.gamma-old",
+    );
     let run = validate_expect(&repo, &[], 1, &["id-mismatch"]);
     let p = run.problem("id-mismatch");
-    assert_problem(&p, "id-mismatch", "error", INDEX, Some(pos(&repo.read(INDEX), "capability.demo.gamma-old")), Some(GAMMA_ID));
+    assert_problem(
+        &p,
+        "id-mismatch",
+        "error",
+        INDEX,
+        Some(pos(&repo.read(INDEX), "capability.demo.gamma-old")),
+        Some(GAMMA_ID),
+    );
 }
 
 #[test]
@@ -160,8 +300,18 @@ fn vector_drift_in_vector_title_and_status() {
     repo.replace(INDEX, "vector: D1/A0/C1/R2", "vector: D1/A0/C1/R3");
     let run = validate_expect(&repo, &[], 1, &["vector-drift"]);
     let p = run.problem("vector-drift");
-    assert_problem(&p, "vector-drift", "error", INDEX, Some(pos(&repo.read(INDEX), "D1/A0/C1/R3")), Some(BETA_ID));
-    assert!(p["message"].as_str().unwrap().contains("`D1/A0/C1/R2`"), "says what the entry says: {p:#}");
+    assert_problem(
+        &p,
+        "vector-drift",
+        "error",
+        INDEX,
+        Some(pos(&repo.read(INDEX), "D1/A0/C1/R3")),
+        Some(BETA_ID),
+    );
+    assert!(
+        p["message"].as_str().unwrap().contains("`D1/A0/C1/R2`"),
+        "says what the entry says: {p:#}"
+    );
     assert!(p["fix"].as_str().unwrap().contains("update --apply"));
 
     let repo = Repo::with_registry();
@@ -170,50 +320,121 @@ fn vector_drift_in_vector_title_and_status() {
     let run = validate_expect(&repo, &[], 1, &["vector-drift", "vector-drift"]);
     let index = repo.read(INDEX);
     let problems = run.problems();
-    assert_problem(&problems[0], "vector-drift", "error", INDEX, Some(pos(&index, "'Beta things'")), Some(BETA_ID));
-    assert_problem(&problems[1], "vector-drift", "error", INDEX, Some(after(&index, "    title: Gamma thing\n    status: ")), Some(GAMMA_ID));
+    assert_problem(
+        &problems[0],
+        "vector-drift",
+        "error",
+        INDEX,
+        Some(pos(&index, "'Beta things'")),
+        Some(BETA_ID),
+    );
+    assert_problem(
+        &problems[1],
+        "vector-drift",
+        "error",
+        INDEX,
+        Some(after(&index, "    title: Gamma thing\n    status: ")),
+        Some(GAMMA_ID),
+    );
 }
 
 #[test]
 fn unknown_relation() {
     let repo = Repo::with_registry();
-    repo.replace(ALPHA, "depends_on: [capability.demo.beta]", "depends_on: [capability.demo.beta, capability.demo.nope]");
+    repo.replace(
+        ALPHA,
+        "depends_on: [capability.demo.beta]",
+        "depends_on: [capability.demo.beta, capability.demo.nope]",
+    );
     let run = validate_expect(&repo, &[], 1, &["unknown-relation"]);
     let p = run.problem("unknown-relation");
-    assert_problem(&p, "unknown-relation", "error", ALPHA, Some(pos(&repo.read(ALPHA), "capability.demo.nope")), Some(ALPHA_ID));
+    assert_problem(
+        &p,
+        "unknown-relation",
+        "error",
+        ALPHA,
+        Some(pos(&repo.read(ALPHA), "capability.demo.nope")),
+        Some(ALPHA_ID),
+    );
 }
 
 #[test]
 fn alias_relation_is_a_fixable_warning() {
     let repo = Repo::with_registry();
-    repo.replace(GAMMA, "extends: [capability.demo.alpha]", "extends: [capability.demo.first]");
+    repo.replace(
+        GAMMA,
+        "extends: [capability.demo.alpha]",
+        "extends: [capability.demo.first]",
+    );
     let run = validate_expect(&repo, &[], 0, &["alias-relation"]);
     let p = run.problem("alias-relation");
-    assert_problem(&p, "alias-relation", "warning", GAMMA, Some(pos(&repo.read(GAMMA), "capability.demo.first")), Some(GAMMA_ID));
-    assert!(p["fix"].as_str().unwrap().contains(ALPHA_ID), "names the canonical id: {p:#}");
+    assert_problem(
+        &p,
+        "alias-relation",
+        "warning",
+        GAMMA,
+        Some(pos(&repo.read(GAMMA), "capability.demo.first")),
+        Some(GAMMA_ID),
+    );
+    assert!(
+        p["fix"].as_str().unwrap().contains(ALPHA_ID),
+        "names the canonical id: {p:#}"
+    );
 }
 
 #[test]
 fn self_relation_by_id_and_by_own_alias() {
     let repo = Repo::with_registry();
-    repo.replace(BETA, "updated: 2026-06-01", "relations:\n  overlaps: [capability.demo.beta]\nupdated: 2026-06-01");
+    repo.replace(
+        BETA,
+        "updated: 2026-06-01",
+        "relations:\n  overlaps: [capability.demo.beta]\nupdated: 2026-06-01",
+    );
     repo.replace(ALPHA, "extends: []", "extends: [capability.demo.first]");
     let run = validate_expect(&repo, &[], 1, &["self-relation", "self-relation"]);
     let problems = run.problems();
-    assert_problem(&problems[0], "self-relation", "error", ALPHA, Some(after(&repo.read(ALPHA), "extends: [")), Some(ALPHA_ID));
-    assert_problem(&problems[1], "self-relation", "error", BETA, Some(after(&repo.read(BETA), "overlaps: [")), Some(BETA_ID));
+    assert_problem(
+        &problems[0],
+        "self-relation",
+        "error",
+        ALPHA,
+        Some(after(&repo.read(ALPHA), "extends: [")),
+        Some(ALPHA_ID),
+    );
+    assert_problem(
+        &problems[1],
+        "self-relation",
+        "error",
+        BETA,
+        Some(after(&repo.read(BETA), "overlaps: [")),
+        Some(BETA_ID),
+    );
 }
 
 #[test]
 fn dependency_cycle_is_printed() {
     let repo = Repo::with_registry();
-    repo.replace(BETA, "updated: 2026-06-01", "relations:\n  depends_on: [capability.demo.alpha]\nupdated: 2026-06-01");
+    repo.replace(
+        BETA,
+        "updated: 2026-06-01",
+        "relations:\n  depends_on: [capability.demo.alpha]\nupdated: 2026-06-01",
+    );
     let run = validate_expect(&repo, &[], 1, &["dependency-cycle"]);
     let p = run.problem("dependency-cycle");
     // Reported once, on the smallest id of the cycle, at its edge.
-    assert_problem(&p, "dependency-cycle", "error", ALPHA, Some(pos(&repo.read(ALPHA), "capability.demo.beta]")), Some(ALPHA_ID));
+    assert_problem(
+        &p,
+        "dependency-cycle",
+        "error",
+        ALPHA,
+        Some(pos(&repo.read(ALPHA), "capability.demo.beta]")),
+        Some(ALPHA_ID),
+    );
     assert!(
-        p["message"].as_str().unwrap().ends_with("capability.demo.alpha -> capability.demo.beta -> capability.demo.alpha"),
+        p["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("capability.demo.alpha -> capability.demo.beta -> capability.demo.alpha"),
         "{p:#}"
     );
 }
@@ -224,37 +445,91 @@ fn evidence_missing() {
     repo.remove("tests/beta_test.rs");
     let run = validate_expect(&repo, &[], 1, &["evidence-missing"]);
     let p = run.problem("evidence-missing");
-    assert_problem(&p, "evidence-missing", "error", BETA, Some(pos(&repo.read(BETA), "tests/beta_test.rs")), Some(BETA_ID));
-    assert!(p["message"].as_str().unwrap().contains("working tree"), "{p:#}");
+    assert_problem(
+        &p,
+        "evidence-missing",
+        "error",
+        BETA,
+        Some(pos(&repo.read(BETA), "tests/beta_test.rs")),
+        Some(BETA_ID),
+    );
+    assert!(
+        p["message"].as_str().unwrap().contains("working tree"),
+        "{p:#}"
+    );
 }
 
 #[test]
 fn evidence_missing_in_promotion_history() {
     let repo = Repo::with_registry();
-    repo.replace(ALPHA, "evidence: [tests/alpha_test.rs], by:", "evidence: [tests/old_test.rs], by:");
+    repo.replace(
+        ALPHA,
+        "evidence: [tests/alpha_test.rs], by:",
+        "evidence: [tests/old_test.rs], by:",
+    );
     let run = validate_expect(&repo, &[], 1, &["evidence-missing"]);
     let p = run.problem("evidence-missing");
-    assert_problem(&p, "evidence-missing", "error", ALPHA, Some(pos(&repo.read(ALPHA), "tests/old_test.rs")), Some(ALPHA_ID));
+    assert_problem(
+        &p,
+        "evidence-missing",
+        "error",
+        ALPHA,
+        Some(pos(&repo.read(ALPHA), "tests/old_test.rs")),
+        Some(ALPHA_ID),
+    );
 }
 
 #[test]
 fn path_escape() {
     let repo = Repo::with_registry();
-    repo.replace(BETA, "tests: [tests/beta_test.rs]", "tests: [tests/beta_test.rs, ../x]");
+    repo.replace(
+        BETA,
+        "tests: [tests/beta_test.rs]",
+        "tests: [tests/beta_test.rs, ../x]",
+    );
     let run = validate_expect(&repo, &[], 1, &["path-escape"]);
     let p = run.problem("path-escape");
-    assert_problem(&p, "path-escape", "error", BETA, Some(pos(&repo.read(BETA), "../x")), Some(BETA_ID));
+    assert_problem(
+        &p,
+        "path-escape",
+        "error",
+        BETA,
+        Some(pos(&repo.read(BETA), "../x")),
+        Some(BETA_ID),
+    );
 }
 
 #[test]
 fn path_escape_in_an_index_row_and_a_surface_glob() {
     let repo = Repo::with_registry();
-    repo.replace(INDEX, "path: \"registry/capabilities/gamma.md\"", "path: \"/etc/passwd\"");
-    repo.replace(BETA, "surface: [\"src/beta/**\"]", "surface: [\"../src/beta/**\"]");
+    repo.replace(
+        INDEX,
+        "path: \"registry/capabilities/gamma.md\"",
+        "path: \"/etc/passwd\"",
+    );
+    repo.replace(
+        BETA,
+        "surface: [\"src/beta/**\"]",
+        "surface: [\"../src/beta/**\"]",
+    );
     let run = validate_expect(&repo, &[], 1, &["path-escape", "path-escape"]);
     let problems = run.problems();
-    assert_problem(&problems[0], "path-escape", "error", BETA, Some(pos(&repo.read(BETA), "\"../src")), Some(BETA_ID));
-    assert_problem(&problems[1], "path-escape", "error", INDEX, Some(pos(&repo.read(INDEX), "\"/etc/passwd\"")), Some(GAMMA_ID));
+    assert_problem(
+        &problems[0],
+        "path-escape",
+        "error",
+        BETA,
+        Some(pos(&repo.read(BETA), "\"../src")),
+        Some(BETA_ID),
+    );
+    assert_problem(
+        &problems[1],
+        "path-escape",
+        "error",
+        INDEX,
+        Some(pos(&repo.read(INDEX), "\"/etc/passwd\"")),
+        Some(GAMMA_ID),
+    );
 }
 
 #[test]
@@ -268,28 +543,74 @@ fn unsupported_level_is_a_warning() {
     let run = validate_expect(&repo, &[], 0, &["unsupported-level", "unsupported-level"]);
     let beta = repo.read(BETA);
     let problems = run.problems();
-    assert_problem(&problems[0], "unsupported-level", "warning", BETA, Some(after(&beta, "D: {current: ")), Some(BETA_ID));
-    assert!(problems[0]["message"].as_str().unwrap().contains("D >= 3 needs at least one `evidence.documentation` path"));
-    assert_problem(&problems[1], "unsupported-level", "warning", BETA, Some(after(&beta, "R: {current: ")), Some(BETA_ID));
-    assert!(problems[1]["message"].as_str().unwrap().contains("R >= 4 needs a CI workflow file"));
+    assert_problem(
+        &problems[0],
+        "unsupported-level",
+        "warning",
+        BETA,
+        Some(after(&beta, "D: {current: ")),
+        Some(BETA_ID),
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("D >= 3 needs at least one `evidence.documentation` path")
+    );
+    assert_problem(
+        &problems[1],
+        "unsupported-level",
+        "warning",
+        BETA,
+        Some(after(&beta, "R: {current: ")),
+        Some(BETA_ID),
+    );
+    assert!(
+        problems[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("R >= 4 needs a CI workflow file")
+    );
 }
 
 #[test]
 fn history_mismatch() {
     let repo = Repo::with_registry();
-    repo.replace(ALPHA, "dimension: C, from: 1, to: 2,", "dimension: C, from: 0, to: 1,");
+    repo.replace(
+        ALPHA,
+        "dimension: C, from: 1, to: 2,",
+        "dimension: C, from: 0, to: 1,",
+    );
     let run = validate_expect(&repo, &[], 0, &["history-mismatch"]);
     let p = run.problem("history-mismatch");
-    assert_problem(&p, "history-mismatch", "warning", ALPHA, Some(after(&repo.read(ALPHA), "from: 0, to: ")), Some(ALPHA_ID));
+    assert_problem(
+        &p,
+        "history-mismatch",
+        "warning",
+        ALPHA,
+        Some(after(&repo.read(ALPHA), "from: 0, to: ")),
+        Some(ALPHA_ID),
+    );
 }
 
 #[test]
 fn target_below_current() {
     let repo = Repo::with_registry();
-    repo.replace(ALPHA, "D: {current: 3, target: 4}", "D: {current: 3, target: 2}");
+    repo.replace(
+        ALPHA,
+        "D: {current: 3, target: 4}",
+        "D: {current: 3, target: 2}",
+    );
     let run = validate_expect(&repo, &[], 0, &["target-below-current"]);
     let p = run.problem("target-below-current");
-    assert_problem(&p, "target-below-current", "warning", ALPHA, Some(after(&repo.read(ALPHA), "D: {current: 3, target: ")), Some(ALPHA_ID));
+    assert_problem(
+        &p,
+        "target-below-current",
+        "warning",
+        ALPHA,
+        Some(after(&repo.read(ALPHA), "D: {current: 3, target: ")),
+        Some(ALPHA_ID),
+    );
 }
 
 #[test]
@@ -298,17 +619,35 @@ fn stale_index_date() {
     repo.replace(GAMMA, "updated: 2026-05-01", "updated: 2026-07-01");
     let run = validate_expect(&repo, &[], 0, &["stale-index-date"]);
     let p = run.problem("stale-index-date");
-    assert_problem(&p, "stale-index-date", "warning", INDEX, Some((3, 10)), None);
+    assert_problem(
+        &p,
+        "stale-index-date",
+        "warning",
+        INDEX,
+        Some((3, 10)),
+        None,
+    );
     assert!(p["fix"].as_str().unwrap().contains("2026-07-01"), "{p:#}");
 }
 
 #[test]
 fn deprecated_dependency() {
     let repo = Repo::with_registry();
-    repo.replace(ALPHA, "depends_on: [capability.demo.beta]", "depends_on: [capability.demo.beta, capability.demo.gamma]");
+    repo.replace(
+        ALPHA,
+        "depends_on: [capability.demo.beta]",
+        "depends_on: [capability.demo.beta, capability.demo.gamma]",
+    );
     let run = validate_expect(&repo, &[], 0, &["deprecated-dependency"]);
     let p = run.problem("deprecated-dependency");
-    assert_problem(&p, "deprecated-dependency", "warning", ALPHA, Some(pos(&repo.read(ALPHA), "capability.demo.gamma")), Some(ALPHA_ID));
+    assert_problem(
+        &p,
+        "deprecated-dependency",
+        "warning",
+        ALPHA,
+        Some(pos(&repo.read(ALPHA), "capability.demo.gamma")),
+        Some(ALPHA_ID),
+    );
 }
 
 #[test]
@@ -322,6 +661,19 @@ fn a_broken_entry_is_reported_once_not_as_unknown_relations_elsewhere() {
     let repo = Repo::with_registry();
     repo.replace(BETA, "status: experimental", "status: bogus");
     validate_expect(&repo, &[], 1, &["schema"]);
+}
+
+#[test]
+fn templates_and_other_files_beside_the_entries_are_ignored() {
+    let repo = Repo::with_registry();
+    repo.write(
+        "registry/capabilities/_template.md",
+        "---\nid: NOT AN ID\n---\n",
+    );
+    repo.write("registry/capabilities/notes.txt", "not: [yaml");
+    repo.write("registry/capabilities/drafts/x.md", "---\nid: [\n---\n");
+    let run = validate_expect(&repo, &[], 0, &[]);
+    assert_eq!(run.json()["summary"]["capabilities"], 3);
 }
 
 // ------------------------------------------------------------ severities
@@ -338,7 +690,11 @@ fn severity_override_raises_a_warning_to_an_error() {
     assert!(run.stdout.contains("\"errors\": 1"));
     let text = repo.run(&["validate"]);
     text.assert_code(1);
-    assert!(text.stdout.starts_with("error[unsupported-level]: "), "{}", text.show());
+    assert!(
+        text.stdout.starts_with("error[unsupported-level]: "),
+        "{}",
+        text.show()
+    );
 }
 
 #[test]
@@ -348,7 +704,10 @@ fn severity_override_off_and_down_to_warning() {
     repo.replace(INDEX, "vector: D1/A0/C1/R2", "vector: D3/A0/C1/R2");
     repo.replace(INDEX, "status: deprecated", "status: retired");
     validate_expect(&repo, &[], 1, &["unsupported-level", "vector-drift"]);
-    repo.write(CONFIG, "checks: {unsupported-level: off, vector-drift: warning}\n");
+    repo.write(
+        CONFIG,
+        "checks: {unsupported-level: off, vector-drift: warning}\n",
+    );
     let run = validate_expect(&repo, &[], 0, &["vector-drift"]);
     assert_eq!(run.problem("vector-drift")["severity"], "warning");
 }
@@ -358,7 +717,14 @@ fn an_invalid_severity_in_the_config_is_a_schema_error() {
     let repo = Repo::with_registry();
     repo.write(CONFIG, "checks:\n  vector-drift: loud\n");
     let run = validate_expect(&repo, &[], 1, &["schema"]);
-    assert_problem(&run.problem("schema"), "schema", "error", CONFIG, Some((2, 17)), None);
+    assert_problem(
+        &run.problem("schema"),
+        "schema",
+        "error",
+        CONFIG,
+        Some((2, 17)),
+        None,
+    );
 }
 
 // ------------------------------------------------------ the tree checked
@@ -367,15 +733,29 @@ fn an_invalid_severity_in_the_config_is_a_schema_error() {
 fn staged_evidence_on_disk_but_not_staged_is_missing() {
     let repo = Repo::committed();
     repo.write("docs/beta.md", "# Beta\n");
-    repo.replace(BETA, "tests: [tests/beta_test.rs]", "tests: [tests/beta_test.rs]\n  documentation: [docs/beta.md]");
+    repo.replace(
+        BETA,
+        "tests: [tests/beta_test.rs]",
+        "tests: [tests/beta_test.rs]\n  documentation: [docs/beta.md]",
+    );
     repo.git(&["add", BETA]);
     // The working tree has the file: fine.
     validate_expect(&repo, &[], 0, &[]);
     // The commit would not: the staged tree is what counts.
     let run = validate_expect(&repo, &["--staged"], 1, &["evidence-missing"]);
     let p = run.problem("evidence-missing");
-    assert_problem(&p, "evidence-missing", "error", BETA, Some(pos(&repo.read(BETA), "docs/beta.md")), Some(BETA_ID));
-    assert!(p["message"].as_str().unwrap().contains("staged tree"), "{p:#}");
+    assert_problem(
+        &p,
+        "evidence-missing",
+        "error",
+        BETA,
+        Some(pos(&repo.read(BETA), "docs/beta.md")),
+        Some(BETA_ID),
+    );
+    assert!(
+        p["message"].as_str().unwrap().contains("staged tree"),
+        "{p:#}"
+    );
     repo.git(&["add", "docs/beta.md"]);
     validate_expect(&repo, &["--staged"], 0, &[]);
 }
@@ -401,10 +781,21 @@ fn rev_checks_the_tree_of_that_commit() {
     repo.remove("tests/beta_test.rs");
     repo.commit_all("drop beta's test");
     let run = validate_expect(&repo, &[], 1, &["evidence-missing"]);
-    assert!(run.problem("evidence-missing")["message"].as_str().unwrap().contains("working tree"));
+    assert!(
+        run.problem("evidence-missing")["message"]
+            .as_str()
+            .unwrap()
+            .contains("working tree")
+    );
     let run = validate_expect(&repo, &["--rev", "HEAD"], 1, &["evidence-missing"]);
-    let message = run.problem("evidence-missing")["message"].as_str().unwrap().to_string();
-    assert!(message.contains("commit ") && message.contains("(HEAD)"), "{message}");
+    let message = run.problem("evidence-missing")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("commit ") && message.contains("(HEAD)"),
+        "{message}"
+    );
     validate_expect(&repo, &["--rev", "HEAD~1"], 0, &[]);
     // And the other way round: the working tree is fixed, the old commit
     // still has the fault.
@@ -429,7 +820,11 @@ fn rev_and_staged_work_for_a_registry_below_the_top_level() {
     let run = repo.run_in(&sub, &["validate", "--staged", "--format", "json"]);
     run.assert_code(1);
     assert_eq!(run.checks(), ["evidence-missing"]);
-    assert_eq!(run.problem("evidence-missing")["file"], BETA, "paths are relative to the registry root");
+    assert_eq!(
+        run.problem("evidence-missing")["file"],
+        BETA,
+        "paths are relative to the registry root"
+    );
     let run = repo.run_in(&sub, &["validate", "--rev", "HEAD"]);
     run.assert_code(0);
 }
@@ -439,12 +834,21 @@ fn staged_and_rev_fail_clearly_without_git_or_with_a_bad_revision() {
     let repo = Repo::with_registry();
     let run = repo.run(&["validate", "--staged"]);
     run.assert_code(2);
-    assert!(run.one_line_error().contains("not inside a git repository"), "{}", run.show());
+    assert!(
+        run.one_line_error().contains("not inside a git repository"),
+        "{}",
+        run.show()
+    );
     repo.git_init();
     repo.commit_all("one");
     let run = repo.run(&["validate", "--rev", "no-such-branch"]);
     run.assert_code(2);
-    assert!(run.one_line_error().contains("cannot resolve revision `no-such-branch`"), "{}", run.show());
+    assert!(
+        run.one_line_error()
+            .contains("cannot resolve revision `no-such-branch`"),
+        "{}",
+        run.show()
+    );
     let run = repo.run(&["validate", "--staged", "--rev", "HEAD"]);
     run.assert_code(2);
 }

@@ -12,7 +12,10 @@ fn validate_finds_the_root_from_any_subdirectory() {
     for dir in ["docs", "src/alpha", "registry/capabilities", "registry"] {
         let run = repo.run_in(&repo.path(dir), &["validate"]);
         run.assert_code(0);
-        assert_eq!(run.stdout, "ok: 3 capabilities, no problems\n", "from {dir}");
+        assert_eq!(
+            run.stdout, "ok: 3 capabilities, no problems\n",
+            "from {dir}"
+        );
     }
     // File paths in problems stay relative to the registry root.
     repo.replace(INDEX, "vector: D1/A0/C1/R2", "vector: D1/A0/C1/R3");
@@ -42,7 +45,10 @@ fn root_flag_works_from_anywhere() {
     run.assert_code(0);
     assert_eq!(run.stdout, "ok: 3 capabilities, no problems\n");
     // Relative to the current directory, too.
-    let run = repo.run_in(&outside, &["validate", "--root", "../repo", "--format", "json"]);
+    let run = repo.run_in(
+        &outside,
+        &["validate", "--root", "../repo", "--format", "json"],
+    );
     run.assert_code(0);
     assert_eq!(run.json()["summary"]["capabilities"], 3);
     // And it overrides discovery: from inside another registry.
@@ -65,15 +71,24 @@ fn outside_any_registry_is_a_usage_error_naming_where_it_looked() {
         assert!(run.stdout.is_empty(), "{}", run.show());
         let line = run.one_line_error();
         assert!(line.starts_with("error: no registry found"), "{line}");
-        assert!(line.contains(outside.to_str().unwrap()), "names the directory it started from: {line}");
-        assert!(line.contains("registry/indexes/capabilities.yaml"), "names the file it looked for: {line}");
+        assert!(
+            line.contains(outside.to_str().unwrap()),
+            "names the directory it started from: {line}"
+        );
+        assert!(
+            line.contains("registry/indexes/capabilities.yaml"),
+            "names the file it looked for: {line}"
+        );
         assert!(line.contains("every parent directory"), "{line}");
     }
     let run = repo.run_in(&outside, &["validate", "--root", outside.to_str().unwrap()]);
     run.assert_code(2);
     let line = run.one_line_error();
     let expected = outside.join("registry/indexes/capabilities.yaml");
-    assert!(line.contains(expected.to_str().unwrap()), "names the path it expected: {line}");
+    assert!(
+        line.contains(expected.to_str().unwrap()),
+        "names the path it expected: {line}"
+    );
 }
 
 #[test]
@@ -87,7 +102,16 @@ fn json_output_has_exactly_the_documented_shape() {
     let doc = run.json();
     let top: Vec<&String> = doc.as_object().unwrap().keys().collect();
     assert_eq!(top, ["problems", "summary"]);
-    let keys = ["severity", "check", "message", "file", "line", "column", "capability_id", "fix"];
+    let keys = [
+        "severity",
+        "check",
+        "message",
+        "file",
+        "line",
+        "column",
+        "capability_id",
+        "fix",
+    ];
     for p in doc["problems"].as_array().unwrap() {
         let have: Vec<&String> = p.as_object().unwrap().keys().collect();
         assert_eq!(have, keys, "{p:#}");
@@ -95,7 +119,11 @@ fn json_output_has_exactly_the_documented_shape() {
     let line = pos(&repo.read(INDEX), "D1/A0/C1/R3").0;
     // Sorted by file and line: the index date (line 3) comes first.
     assert_eq!(doc["problems"][0]["check"], "stale-index-date");
-    assert_eq!(doc["problems"][0]["capability_id"], Value::Null, "a problem about the whole index has no capability");
+    assert_eq!(
+        doc["problems"][0]["capability_id"],
+        Value::Null,
+        "a problem about the whole index has no capability"
+    );
     assert_eq!(
         doc["problems"][1],
         json!({
@@ -109,7 +137,10 @@ fn json_output_has_exactly_the_documented_shape() {
             "fix": "run `reuse-surface update --apply` to re-derive the row from the entry"
         })
     );
-    assert_eq!(doc["summary"], json!({"errors": 1, "warnings": 1, "capabilities": 3}));
+    assert_eq!(
+        doc["summary"],
+        json!({"errors": 1, "warnings": 1, "capabilities": 3})
+    );
 }
 
 #[test]
@@ -124,7 +155,10 @@ fn json_fields_that_do_not_apply_are_null() {
     let p = &doc["problems"][0];
     assert_eq!(p["check"], "parse-error");
     assert_eq!(p["file"], INDEX);
-    assert_eq!((p["line"].clone(), p["column"].clone()), (json!(3), json!(1)));
+    assert_eq!(
+        (p["line"].clone(), p["column"].clone()),
+        (json!(3), json!(1))
+    );
     assert_eq!(p["capability_id"], Value::Null);
     assert_eq!(p["fix"], Value::Null);
 }
@@ -158,8 +192,15 @@ fn no_colour_off_a_terminal_or_with_no_color() {
         }
         let run = repo.run_cmd(&mut cmd);
         run.assert_code(1);
-        assert!(run.stdout.contains("error[vector-drift]") && run.stdout.contains("warning[stale-index-date]"));
-        assert!(!run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'), "{}", run.show());
+        assert!(
+            run.stdout.contains("error[vector-drift]")
+                && run.stdout.contains("warning[stale-index-date]")
+        );
+        assert!(
+            !run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'),
+            "{}",
+            run.show()
+        );
     }
     // Errors on stderr too.
     let run = repo.run_in(&repo.outside(), &["validate"]);
@@ -179,12 +220,20 @@ fn colour_on_a_terminal_only_without_no_color() {
         let mut cmd = repo.command("script");
         cmd.args(["-q", "-e", "-c", &inner, "/dev/null"]);
         let run = repo.run_cmd(&mut cmd);
-        assert!(run.stdout.contains("vector-drift"), "script(1) must run the binary:\n{}", run.show());
+        assert!(
+            run.stdout.contains("vector-drift"),
+            "script(1) must run the binary:\n{}",
+            run.show()
+        );
         run
     };
     let coloured = on_tty("");
     assert_eq!(coloured.code, 1, "{}", coloured.show());
-    assert!(coloured.stdout.contains("\x1b[1;31merror\x1b[0m"), "{}", coloured.show());
+    assert!(
+        coloured.stdout.contains("\x1b[1;31merror\x1b[0m"),
+        "{}",
+        coloured.show()
+    );
     let plain = on_tty("NO_COLOR=1 ");
     assert_eq!(plain.code, 1, "{}", plain.show());
     assert!(!plain.stdout.contains('\x1b'), "{}", plain.show());
@@ -233,18 +282,30 @@ fn stats_json() {
         })
     );
     let text = repo.run(&["stats"]);
-    assert!(text.stdout.starts_with("capabilities: 3 (+1 unreadable: run `reuse-surface validate`)\n"), "{}", text.show());
+    assert!(
+        text.stdout
+            .starts_with("capabilities: 3 (+1 unreadable: run `reuse-surface validate`)\n"),
+        "{}",
+        text.show()
+    );
 }
 
 #[test]
 fn bad_flags_are_usage_errors() {
     let repo = Repo::with_registry();
-    for args in [&["validate", "--format", "yaml"][..], &["validate", "--bogus"], &["update", "--all", "--capability", ALPHA_ID]] {
+    for args in [
+        &["validate", "--format", "yaml"][..],
+        &["validate", "--bogus"],
+        &["update", "--all", "--capability", ALPHA_ID],
+    ] {
         let run = repo.run(args);
         run.assert_code(2);
         assert!(run.stderr.starts_with("error: "), "{}", run.show());
     }
     let run = repo.run(&["update", "--capability", "capability.demo.nope"]);
     run.assert_code(2);
-    assert_eq!(run.one_line_error(), "error: no capability with id `capability.demo.nope` in this registry");
+    assert_eq!(
+        run.one_line_error(),
+        "error: no capability with id `capability.demo.nope` in this registry"
+    );
 }

@@ -24,7 +24,11 @@ impl Plan {
             .filter(|(_, (old, new))| old != new)
             .map(|(path, (_, new))| {
                 let bom = reg.source(path).is_some_and(|s| s.bom);
-                let mut bytes = if bom { "\u{feff}".as_bytes().to_vec() } else { Vec::new() };
+                let mut bytes = if bom {
+                    "\u{feff}".as_bytes().to_vec()
+                } else {
+                    Vec::new()
+                };
                 bytes.extend_from_slice(new.as_bytes());
                 (path.clone(), bytes)
             })
@@ -33,7 +37,9 @@ impl Plan {
 
     /// A unified diff of one file, for showing a patch to a person.
     pub fn diff(&self, path: &str) -> String {
-        let Some((old, new)) = self.files.get(path) else { return String::new() };
+        let Some((old, new)) = self.files.get(path) else {
+            return String::new();
+        };
         similar::TextDiff::from_lines(old.as_str(), new.as_str())
             .unified_diff()
             .context_radius(2)
@@ -73,21 +79,36 @@ fn field_segs(field_path: &str) -> Vec<Seg> {
 /// cannot be applied are skipped with a reason; the rest edit in place.
 pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
     let mut plan = Plan::default();
-    let path_of: BTreeMap<&str, &str> = reg.valid_entries().map(|(p, e)| (e.id.as_str(), p)).collect();
+    let path_of: BTreeMap<&str, &str> = reg
+        .valid_entries()
+        .map(|(p, e)| (e.id.as_str(), p))
+        .collect();
     let mut entry_edits: BTreeMap<String, EntryEdit> = BTreeMap::new();
 
     // Entry-level patches first: index rows are derived from entries.
     for patch in patches.iter().filter(|p| !p.kind.targets_index()) {
         if !patch.within_allow_list() {
-            plan.skipped.push((patch.clone(), format!("{} may not touch {:?}", patch.kind.as_str(), patch.field_path)));
+            plan.skipped.push((
+                patch.clone(),
+                format!(
+                    "{} may not touch {:?}",
+                    patch.kind.as_str(),
+                    patch.field_path
+                ),
+            ));
             continue;
         }
         let Some(path) = path_of.get(patch.capability_id.as_str()) else {
-            plan.skipped.push((patch.clone(), format!("no valid entry with id {}", patch.capability_id)));
+            plan.skipped.push((
+                patch.clone(),
+                format!("no valid entry with id {}", patch.capability_id),
+            ));
             continue;
         };
         let source = reg.source(path).expect("valid entry has a source");
-        let edit = entry_edits.entry(path.to_string()).or_insert_with(|| EntryEdit::from(source));
+        let edit = entry_edits
+            .entry(path.to_string())
+            .or_insert_with(|| EntryEdit::from(source));
         match apply_entry_patch(&mut edit.editor, patch, today) {
             Ok(()) => plan.applied.push(patch.clone()),
             Err(e) => plan.skipped.push((patch.clone(), e)),
@@ -111,18 +132,28 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
         .filter_map(|row| {
             let derived = rederived.get(&row.id)?;
             let drift = row.drift(derived);
-            if drift.is_empty() || index_patches.iter().any(|p| p.kind == PatchKind::VectorSync && p.capability_id == row.id) {
+            if drift.is_empty()
+                || index_patches
+                    .iter()
+                    .any(|p| p.kind == PatchKind::VectorSync && p.capability_id == row.id)
+            {
                 return None;
             }
-            let mut p = Patch::deterministic(&row.id, PatchKind::VectorSync, "entry edited in this batch");
+            let mut p =
+                Patch::deterministic(&row.id, PatchKind::VectorSync, "entry edited in this batch");
             p.set = Some(serde_json::json!({}));
             Some(p)
         })
         .collect();
-    if (!index_patches.is_empty() || !extra_sync.is_empty()) && reg.index_source.is_some() {
-        let source = reg.index_source.as_ref().expect("checked");
+    if (!index_patches.is_empty() || !extra_sync.is_empty())
+        && let Some(source) = reg.index_source.as_ref()
+    {
         let mut editor = Editor::new(source.text.as_str());
-        let mut rows: Vec<IndexRow> = reg.index.as_ref().map(|i| i.capabilities.clone()).unwrap_or_default();
+        let mut rows: Vec<IndexRow> = reg
+            .index
+            .as_ref()
+            .map(|i| i.capabilities.clone())
+            .unwrap_or_default();
         for patch in index_patches.into_iter().chain(extra_sync.iter()) {
             match apply_index_patch(&mut editor, &mut rows, patch, &rederived) {
                 Ok(()) => {
@@ -133,7 +164,10 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
                 Err(e) => plan.skipped.push((patch.clone(), e)),
             }
         }
-        plan.files.insert(INDEX_PATH.to_string(), (source.text.clone(), editor.into_text()));
+        plan.files.insert(
+            INDEX_PATH.to_string(),
+            (source.text.clone(), editor.into_text()),
+        );
     }
     for (path, edit) in entry_edits {
         let new = edit.text();
@@ -146,13 +180,19 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
     let field = patch.field_path.as_deref().unwrap_or_default();
     match patch.kind {
         PatchKind::EvidenceAppend | PatchKind::ArtifactAppend | PatchKind::RelationAdd => {
-            let value = patch.append.as_deref().ok_or("patch has no `append` value")?;
+            let value = patch
+                .append
+                .as_deref()
+                .ok_or("patch has no `append` value")?;
             editor.append_scalar(&field_segs(field), value)
         }
         PatchKind::AliasCanonicalize => {
             let r = patch.replace.as_ref().ok_or("patch has no `replace`")?;
             let current = crate::yaml::parse(editor.text()).map_err(|e| e.message)?;
-            let list = field.split('.').try_fold(&current, |v, k| v.get(k)).and_then(|v| v.as_array());
+            let list = field
+                .split('.')
+                .try_fold(&current, |v, k| v.get(k))
+                .and_then(|v| v.as_array());
             let i = list
                 .and_then(|l| l.iter().position(|v| v.as_str() == Some(r.from.as_str())))
                 .ok_or_else(|| format!("`{}` is no longer in {field}", r.from))?;
@@ -164,8 +204,15 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
             let dim = patch.dimension.as_deref().ok_or("patch has no dimension")?;
             let to = patch.to.ok_or("patch has no `to`")?;
             let from = patch.from.ok_or("patch has no `from`")?;
-            editor.set_scalar(&[Seg::key("maturity"), Seg::key(dim), Seg::key("current")], &to.to_string())?;
-            let evidence: Vec<String> = patch.evidence_citations.iter().map(|e| render_scalar(e)).collect();
+            editor.set_scalar(
+                &[Seg::key("maturity"), Seg::key(dim), Seg::key("current")],
+                &to.to_string(),
+            )?;
+            let evidence: Vec<String> = patch
+                .evidence_citations
+                .iter()
+                .map(|e| render_scalar(e))
+                .collect();
             let item = format!(
                 "{{date: {today}, dimension: {dim}, from: {from}, to: {to}, evidence: [{}], by: {}, rationale: {}}}",
                 evidence.join(", "),
@@ -206,19 +253,30 @@ fn apply_index_patch(
 ) -> Result<(), String> {
     match patch.kind {
         PatchKind::IndexDateBump => {
-            let date = patch.set.as_ref().and_then(|v| v.as_str()).ok_or("patch has no date to set")?;
+            let date = patch
+                .set
+                .as_ref()
+                .and_then(|v| v.as_str())
+                .ok_or("patch has no date to set")?;
             editor.set_scalar(&[Seg::key("updated")], date)
         }
         PatchKind::IndexRowAdd => {
             let row: IndexRow = match rederived.get(&patch.capability_id) {
                 Some(r) => r.clone(),
-                None => serde_json::from_value(patch.set.clone().ok_or("patch has no row")?).map_err(|e| e.to_string())?,
+                None => serde_json::from_value(patch.set.clone().ok_or("patch has no row")?)
+                    .map_err(|e| e.to_string())?,
             };
             if rows.iter().any(|r| r.id == row.id) {
                 return Err(format!("the index already has a row for {}", row.id));
             }
             let sorted = rows.windows(2).all(|w| w[0].id <= w[1].id);
-            let at = if sorted { rows.iter().position(|r| r.id > row.id).unwrap_or(rows.len()) } else { rows.len() };
+            let at = if sorted {
+                rows.iter()
+                    .position(|r| r.id > row.id)
+                    .unwrap_or(rows.len())
+            } else {
+                rows.len()
+            };
             let mut fields: Vec<(&str, String)> = vec![("id", render_scalar(&row.id))];
             for (name, value) in row.derived_fields() {
                 if let Some(v) = value {
@@ -244,14 +302,24 @@ fn apply_index_patch(
                     .set
                     .as_ref()
                     .and_then(|s| s.as_object())
-                    .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             };
             for (field, value) in &want {
-                if !PatchKind::VectorSync.allowed_fields().contains(&field.as_str()) {
+                if !PatchKind::VectorSync
+                    .allowed_fields()
+                    .contains(&field.as_str())
+                {
                     return Err(format!("vector_sync may not touch `{field}`"));
                 }
-                editor.set_scalar(&[Seg::key("capabilities"), Seg::Index(i), Seg::key(field)], value)?;
+                editor.set_scalar(
+                    &[Seg::key("capabilities"), Seg::Index(i), Seg::key(field)],
+                    value,
+                )?;
                 let row = &mut rows[i];
                 match field.as_str() {
                     "title" => row.title = Some(value.clone()),
@@ -289,15 +357,6 @@ pub fn civil_from_days(z: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates() {
-        assert_eq!(super::civil_from_days(0), "1970-01-01");
-        assert_eq!(super::civil_from_days(20_622), "2026-06-18");
-    }
-}
-
 /// Validate the planned result and write it atomically under `root`.
 ///
 /// The result is checked on an overlay of `base` (the snapshot the plan was
@@ -318,15 +377,18 @@ pub fn commit(
     let overlay = crate::snapshot::Overlay::new(base, outputs.clone());
     let files: Vec<crate::atomic::PendingFile> = outputs
         .iter()
-        .map(|(path, bytes)| crate::atomic::PendingFile { target: root.join(path), bytes: bytes.clone() })
+        .map(|(path, bytes)| crate::atomic::PendingFile {
+            target: root.join(path),
+            bytes: bytes.clone(),
+        })
         .collect();
     crate::atomic::write_batch(&files, || {
         let after_reg = registry::load(&overlay)?;
         let after = crate::checks::run(&after_reg, &overlay);
-        if let Some(p) = after
-            .iter()
-            .find(|p| matches!(p.check, "parse-error" | "schema") && p.file.as_ref().is_some_and(|f| outputs.contains_key(f)))
-        {
+        if let Some(p) = after.iter().find(|p| {
+            matches!(p.check, "parse-error" | "schema")
+                && p.file.as_ref().is_some_and(|f| outputs.contains_key(f))
+        }) {
             return Err(crate::Error::Invalid(format!(
                 "refusing to write: the patched {} would not be valid ({}: {})",
                 p.file.as_deref().unwrap_or("file"),
@@ -341,7 +403,9 @@ pub fn commit(
             if *n > errors_before.get(key).copied().unwrap_or(0) {
                 let p = after
                     .iter()
-                    .find(|p| p.severity == crate::diagnostics::Severity::Error && error_key(p) == *key)
+                    .find(|p| {
+                        p.severity == crate::diagnostics::Severity::Error && error_key(p) == *key
+                    })
                     .expect("counted");
                 return Err(crate::Error::Invalid(format!(
                     "refusing to write: the patches would add an error ({}[{}] in {}: {})",
@@ -366,8 +430,20 @@ fn error_key(p: &crate::diagnostics::Problem) -> ErrorKey<'_> {
 /// may differ between the tree before and after a batch).
 fn error_counts(problems: &[crate::diagnostics::Problem]) -> BTreeMap<ErrorKey<'_>, usize> {
     let mut counts = BTreeMap::new();
-    for p in problems.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error) {
+    for p in problems
+        .iter()
+        .filter(|p| p.severity == crate::diagnostics::Severity::Error)
+    {
         *counts.entry(error_key(p)).or_insert(0) += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::civil_from_days(0), "1970-01-01");
+        assert_eq!(super::civil_from_days(20_622), "2026-06-18");
+    }
 }

@@ -34,12 +34,15 @@ impl Scope {
     }
 }
 
+/// Changed paths (registry-root relative) and the tree before the change.
+pub type Diff<'a> = (&'a [(String, Change)], &'a dyn Snapshot);
+
 /// Collect state patches, plus diff patches when `changes` is given
 /// (`old` is the tree before the change, for manifest comparisons).
 pub fn collect(
     reg: &Registry,
     snap: &dyn Snapshot,
-    changes: Option<(&[(String, Change)], &dyn Snapshot)>,
+    changes: Option<Diff<'_>>,
     scope: &Scope,
 ) -> Collected {
     let mut out = Collected::default();
@@ -47,7 +50,8 @@ pub fn collect(
         diff_patches(reg, snap, old, changes, &mut out);
     }
     state_patches(reg, &mut out.patches);
-    out.patches.retain(|p| scope.includes(&p.capability_id) || p.kind == PatchKind::IndexDateBump);
+    out.patches
+        .retain(|p| scope.includes(&p.capability_id) || p.kind == PatchKind::IndexDateBump);
     dedupe(&mut out.patches);
     out
 }
@@ -81,7 +85,11 @@ pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
         }
         if !row_ids.contains(e.id.as_str()) && !row_paths.contains(path) {
             let row = e.derive_row(path);
-            let mut p = Patch::deterministic(&e.id, PatchKind::IndexRowAdd, format!("{path} has no index row"));
+            let mut p = Patch::deterministic(
+                &e.id,
+                PatchKind::IndexRowAdd,
+                format!("{path} has no index row"),
+            );
             p.field_path = Some("capabilities".into());
             p.set = Some(serde_json::to_value(&row).expect("row serialises"));
             out.push(p);
@@ -89,7 +97,9 @@ pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
     }
     let entry_at: BTreeMap<&str, &Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
     for row in &index.capabilities {
-        let Some(e) = entry_at.get(row.path.as_str()) else { continue };
+        let Some(e) = entry_at.get(row.path.as_str()) else {
+            continue;
+        };
         if e.id != row.id {
             continue; // id-mismatch: ids never change automatically
         }
@@ -102,33 +112,44 @@ pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
         let mut p = Patch::deterministic(
             &e.id,
             PatchKind::VectorSync,
-            format!("index row {} differs from {} in {}", row.id, row.path, fields.join(", ")),
+            format!(
+                "index row {} differs from {} in {}",
+                row.id,
+                row.path,
+                fields.join(", ")
+            ),
         );
         let mut set = serde_json::Map::new();
         for (field, _, want) in &drift {
-            set.insert((*field).into(), want.map_or(serde_json::Value::Null, |w| w.into()));
+            set.insert(
+                (*field).into(),
+                want.map_or(serde_json::Value::Null, |w| w.into()),
+            );
         }
         p.set = Some(set.into());
         out.push(p);
     }
-    let newest = entries.iter().filter_map(|(_, e)| e.updated.as_deref()).max();
-    if let Some(newest) = newest {
-        if index.updated.as_deref().is_none_or(|u| u < newest) {
-            let id = entries
-                .iter()
-                .filter(|(_, e)| e.updated.as_deref() == Some(newest))
-                .map(|(_, e)| e.id.as_str())
-                .min()
-                .unwrap_or_default();
-            let mut p = Patch::deterministic(
-                id,
-                PatchKind::IndexDateBump,
-                format!("an entry was updated on {newest}, after the index date"),
-            );
-            p.field_path = Some("updated".into());
-            p.set = Some(newest.into());
-            out.push(p);
-        }
+    let newest = entries
+        .iter()
+        .filter_map(|(_, e)| e.updated.as_deref())
+        .max();
+    if let Some(newest) = newest
+        && index.updated.as_deref().is_none_or(|u| u < newest)
+    {
+        let id = entries
+            .iter()
+            .filter(|(_, e)| e.updated.as_deref() == Some(newest))
+            .map(|(_, e)| e.id.as_str())
+            .min()
+            .unwrap_or_default();
+        let mut p = Patch::deterministic(
+            id,
+            PatchKind::IndexDateBump,
+            format!("an entry was updated on {newest}, after the index date"),
+        );
+        p.field_path = Some("updated".into());
+        p.set = Some(newest.into());
+        out.push(p);
     }
     let names = Names::new(reg);
     for (_, e) in &entries {
@@ -143,7 +164,10 @@ pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
                     format!("`{alias}` is an alias of `{canonical}`"),
                 );
                 p.field_path = Some(format!("relations.{kind}"));
-                p.replace = Some(Replace { from: alias.into(), to: canonical.into() });
+                p.replace = Some(Replace {
+                    from: alias.into(),
+                    to: canonical.into(),
+                });
                 out.push(p);
             }
         }
@@ -160,13 +184,19 @@ struct Signals {
 /// Whether a changed path (registry-root relative) can produce a patch or
 /// needs a check: anything under `registry/`, a built-in or configured
 /// signal path, or a package manifest. Hooks use this for their fast path.
-pub fn any_relevant<'a>(config: &crate::config::Config, paths: impl IntoIterator<Item = &'a str>) -> bool {
+pub fn any_relevant<'a>(
+    config: &crate::config::Config,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> bool {
     let mut signals: Option<Signals> = None;
     paths.into_iter().any(|path| {
         let name = path.rsplit('/').next().unwrap_or(path);
         path.starts_with("registry/")
             || matches!(name, "Cargo.toml" | "pyproject.toml" | "package.json")
-            || signals.get_or_insert_with(|| Signals::from_config(config)).classify(path).is_some()
+            || signals
+                .get_or_insert_with(|| Signals::from_config(config))
+                .classify(path)
+                .is_some()
     })
 }
 
@@ -195,7 +225,14 @@ impl Signals {
             .collect();
         Signals {
             docs: set(&["docs/**", "**/*.md"]),
-            tests: set(&["tests/**", "**/tests/**", "**/*_test.*", "**/test_*.*", "**/*.test.*", "**/*.spec.*"]),
+            tests: set(&[
+                "tests/**",
+                "**/tests/**",
+                "**/*_test.*",
+                "**/test_*.*",
+                "**/*.test.*",
+                "**/*.spec.*",
+            ]),
             extra,
         }
     }
@@ -225,8 +262,15 @@ impl Signals {
 
 /// Capabilities a changed path belongs to: surface matches, else the only
 /// capability, else none.
-fn owners<'a>(entries: &[(&'a str, &'a Entry, GlobSet)], path: &str) -> Result<Vec<&'a Entry>, String> {
-    let matched: Vec<&Entry> = entries.iter().filter(|(_, _, s)| s.is_match(path)).map(|(_, e, _)| *e).collect();
+fn owners<'a>(
+    entries: &[(&'a str, &'a Entry, GlobSet)],
+    path: &str,
+) -> Result<Vec<&'a Entry>, String> {
+    let matched: Vec<&Entry> = entries
+        .iter()
+        .filter(|(_, _, s)| s.is_match(path))
+        .map(|(_, e, _)| *e)
+        .collect();
     if !matched.is_empty() {
         return Ok(matched);
     }
@@ -265,13 +309,17 @@ fn diff_patches(
             continue;
         }
         let mut proposals: Vec<(String, String, String)> = Vec::new(); // (field, value, signal)
-        if let Some((signal, field)) = signals.classify(path) {
-            if snap.state(path) == PathState::File {
-                proposals.push((field, path.clone(), signal));
-            }
+        if let Some((signal, field)) = signals.classify(path)
+            && snap.state(path) == PathState::File
+        {
+            proposals.push((field, path.clone(), signal));
         }
         for artifact in new_artifacts(path, snap, old) {
-            proposals.push(("availability.current_artifacts".into(), artifact.clone(), format!("{path} declares {artifact}")));
+            proposals.push((
+                "availability.current_artifacts".into(),
+                artifact.clone(),
+                format!("{path} declares {artifact}"),
+            ));
         }
         if proposals.is_empty() {
             continue;
@@ -280,7 +328,11 @@ fn diff_patches(
             Ok(o) => o,
             Err(reason) => {
                 for (_, _, signal) in proposals {
-                    out.unassigned.push(Unassigned { path: path.clone(), signal, reason: reason.clone() });
+                    out.unassigned.push(Unassigned {
+                        path: path.clone(),
+                        signal,
+                        reason: reason.clone(),
+                    });
                 }
                 continue;
             }
@@ -288,8 +340,12 @@ fn diff_patches(
         for e in owners {
             for (field, value, signal) in &proposals {
                 let present = match field.as_str() {
-                    "availability.current_artifacts" => e.availability.current_artifacts.contains(value),
-                    f => e.evidence(f.trim_start_matches("evidence.")).contains(value),
+                    "availability.current_artifacts" => {
+                        e.availability.current_artifacts.contains(value)
+                    }
+                    f => e
+                        .evidence(f.trim_start_matches("evidence."))
+                        .contains(value),
                 };
                 if present {
                     continue;
@@ -302,7 +358,9 @@ fn diff_patches(
                 let mut p = Patch::deterministic(
                     &e.id,
                     kind,
-                    format!("{path} changed ({signal}) and belongs to this capability: add it to {field}"),
+                    format!(
+                        "{path} changed ({signal}) and belongs to this capability: add it to {field}"
+                    ),
                 );
                 p.field_path = Some(field.clone());
                 p.append = Some(value.clone());
@@ -316,22 +374,35 @@ fn diff_patches(
 /// Artifacts a manifest declares now that it did not declare before.
 fn new_artifacts(path: &str, snap: &dyn Snapshot, old: &dyn Snapshot) -> Vec<String> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let read = |s: &dyn Snapshot| s.read(path).ok().flatten().and_then(|b| String::from_utf8(b).ok());
+    let read = |s: &dyn Snapshot| {
+        s.read(path)
+            .ok()
+            .flatten()
+            .and_then(|b| String::from_utf8(b).ok())
+    };
     let extract: fn(&str) -> BTreeSet<String> = match name {
         "Cargo.toml" => cargo_artifacts,
         "pyproject.toml" => pyproject_artifacts,
         "package.json" => npm_artifacts,
         _ => return Vec::new(),
     };
-    let Some(new_text) = read(snap) else { return Vec::new() };
+    let Some(new_text) = read(snap) else {
+        return Vec::new();
+    };
     let before = read(old).map(|t| extract(&t)).unwrap_or_default();
     extract(&new_text).difference(&before).cloned().collect()
 }
 
 fn cargo_artifacts(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let Ok(doc) = text.parse::<toml::Table>() else { return out };
-    if let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()) {
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return out;
+    };
+    if let Some(name) = doc
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+    {
         out.insert(format!("crate:{name}"));
     }
     if let Some(bins) = doc.get("bin").and_then(|b| b.as_array()) {
@@ -346,12 +417,17 @@ fn cargo_artifacts(text: &str) -> BTreeSet<String> {
 
 fn pyproject_artifacts(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let Ok(doc) = text.parse::<toml::Table>() else { return out };
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return out;
+    };
     let project = doc.get("project");
     if let Some(name) = project.and_then(|p| p.get("name")).and_then(|n| n.as_str()) {
         out.insert(format!("pypi:{name}"));
     }
-    if let Some(scripts) = project.and_then(|p| p.get("scripts")).and_then(|s| s.as_table()) {
+    if let Some(scripts) = project
+        .and_then(|p| p.get("scripts"))
+        .and_then(|s| s.as_table())
+    {
         out.extend(scripts.keys().map(|k| format!("cli:{k}")));
     }
     out
@@ -359,7 +435,9 @@ fn pyproject_artifacts(text: &str) -> BTreeSet<String> {
 
 fn npm_artifacts(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return out };
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
+        return out;
+    };
     let name = doc.get("name").and_then(|n| n.as_str());
     match doc.get("bin") {
         Some(serde_json::Value::String(_)) => {
@@ -367,10 +445,17 @@ fn npm_artifacts(text: &str) -> BTreeSet<String> {
                 out.insert(format!("cli:{}", name.rsplit('/').next().unwrap_or(name)));
             }
         }
-        Some(serde_json::Value::Object(bins)) => out.extend(bins.keys().map(|k| format!("cli:{k}"))),
+        Some(serde_json::Value::Object(bins)) => {
+            out.extend(bins.keys().map(|k| format!("cli:{k}")))
+        }
         _ => {}
     }
-    if let (Some(name), false) = (name, doc.get("private").and_then(|p| p.as_bool()).unwrap_or(false)) {
+    if let (Some(name), false) = (
+        name,
+        doc.get("private")
+            .and_then(|p| p.as_bool())
+            .unwrap_or(false),
+    ) {
         out.insert(format!("npm:{name}"));
     }
     out
@@ -384,7 +469,9 @@ mod tests {
     fn manifests() {
         let c = cargo_artifacts("[package]\nname = \"x\"\n[[bin]]\nname = \"xt\"\n");
         assert!(c.contains("crate:x") && c.contains("cli:xt"));
-        let p = pyproject_artifacts("[project]\nname = \"pp\"\n[project.scripts]\npp-cli = \"pp:main\"\n");
+        let p = pyproject_artifacts(
+            "[project]\nname = \"pp\"\n[project.scripts]\npp-cli = \"pp:main\"\n",
+        );
         assert!(p.contains("pypi:pp") && p.contains("cli:pp-cli"));
         let n = npm_artifacts(r#"{"name": "@s/n", "bin": {"nn": "x.js"}}"#);
         assert!(n.contains("npm:@s/n") && n.contains("cli:nn"));

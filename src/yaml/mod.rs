@@ -55,9 +55,13 @@ pub fn decode(bytes: &[u8]) -> Result<&str, YamlError> {
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let column =
+                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
             Err(YamlError {
-                message: format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                message: format!(
+                    "file is not valid UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
                 line: Some(line),
                 column: Some(column),
             })
@@ -94,10 +98,17 @@ fn strict_options() -> serde_saphyr::Options {
 /// scalars are text, not nesting.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(decode(text.as_bytes()).err().expect("oversized"));
+        return Err(decode(text.as_bytes()).expect_err("oversized"));
     }
     if text.trim().is_empty() {
         return Ok(Value::Null);
+    }
+    // Fast path: the block subset registry files are written in, decoded
+    // exactly as the strict parser would decode it (`block` is held to that
+    // by its tests). Anything outside the subset, including every error,
+    // goes to the strict parser, which stays the authority.
+    if let Ok(doc) = block::scan(text) {
+        return Ok(block::to_value(&doc.root));
     }
     serde_saphyr::from_str_with_options::<Value>(text, strict_options()).map_err(|e| {
         let loc = e.location();
@@ -114,14 +125,22 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
 /// line or more above the tab; point at the first line at or after that
 /// position whose indentation holds a tab, which is what a person must fix.
 fn point_at_tab(text: &str, err: YamlError) -> YamlError {
-    if !err.message.contains("tab") {
+    let about_tabs = err
+        .message
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w == "tab" || w == "tabs");
+    if !about_tabs {
         return err;
     }
     let from = err.line.unwrap_or(1);
-    let found = text.lines().enumerate().skip(from - 1).find_map(|(i, line)| {
-        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-        indent.find('\t').map(|col| (i + 1, col + 1))
-    });
+    let found = text
+        .lines()
+        .enumerate()
+        .skip(from - 1)
+        .find_map(|(i, line)| {
+            let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+            indent.find('\t').map(|col| (i + 1, col + 1))
+        });
     match found {
         Some((line, column)) => YamlError {
             message: "tab used for indentation (YAML indents with spaces only)".into(),
@@ -139,7 +158,9 @@ fn error_message(e: &serde_saphyr::Error) -> String {
     use serde_saphyr::MessageFormatter;
     use serde_saphyr::budget::BudgetBreach;
     let mut inner = e;
-    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = inner {
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+    {
         inner = error;
     }
     let nesting = || format!("nesting deeper than {MAX_DEPTH} levels");
@@ -153,16 +174,23 @@ fn error_message(e: &serde_saphyr::Error) -> String {
             | BudgetBreach::RecordedAnchorEvents { .. }
             | BudgetBreach::Nodes { .. }
             | BudgetBreach::Events { .. } => {
-                "document expands to too many nodes through anchors and aliases (an alias bomb?)".into()
+                "document expands to too many nodes through anchors and aliases (an alias bomb?)"
+                    .into()
             }
             other => format!("document exceeds a parser limit ({other:?})"),
         },
-        serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => format!("duplicate key `{key}`"),
+        serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => {
+            format!("duplicate key `{key}`")
+        }
         serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => "duplicate key".into(),
         other => {
             let text = serde_saphyr::DefaultMessageFormatter.format_message(other);
             let text = first_line(&text);
-            if text == "recursion limit exceeded" { nesting() } else { text }
+            if text == "recursion limit exceeded" {
+                nesting()
+            } else {
+                text
+            }
         }
     }
 }
@@ -257,7 +285,10 @@ impl<'a> Lossless<'a> {
             cur = match (seg, cur) {
                 (Seg::Key(k), YamlNode::Mapping(m)) => m
                     .entries()
-                    .find(|e| e.key_node().is_some_and(|kn| unquote(&kn.to_string()) == *k))?
+                    .find(|e| {
+                        e.key_node()
+                            .is_some_and(|kn| unquote(&kn.to_string()) == *k)
+                    })?
                     .value_node()?,
                 (Seg::Index(i), YamlNode::Sequence(s)) => s.values().nth(*i)?,
                 _ => return None,
@@ -269,10 +300,13 @@ impl<'a> Lossless<'a> {
     fn key_span(&self, path: &[Seg]) -> Option<Span> {
         let (last, parent) = path.split_last()?;
         let Seg::Key(k) = last else { return None };
-        let YamlNode::Mapping(m) = self.node(parent)? else { return None };
-        let entry = m
-            .entries()
-            .find(|e| e.key_node().is_some_and(|kn| unquote(&kn.to_string()) == *k))?;
+        let YamlNode::Mapping(m) = self.node(parent)? else {
+            return None;
+        };
+        let entry = m.entries().find(|e| {
+            e.key_node()
+                .is_some_and(|kn| unquote(&kn.to_string()) == *k)
+        })?;
         entry.key_node().map(|n| span_of(&n))
     }
 
@@ -290,7 +324,9 @@ impl<'a> Lossless<'a> {
         for len in (0..=path.len()).rev() {
             let p = &path[..len];
             let span = match p.last() {
-                Some(Seg::Key(_)) if len < path.len() => self.key_span(p).or_else(|| self.value_span(p)),
+                Some(Seg::Key(_)) if len < path.len() => {
+                    self.key_span(p).or_else(|| self.value_span(p))
+                }
                 Some(Seg::Key(_)) => self.value_span(p).or_else(|| self.key_span(p)),
                 _ => self.value_span(p),
             };
@@ -303,8 +339,14 @@ impl<'a> Lossless<'a> {
 
     /// Ranges of the items of the sequence at `path`, trimmed.
     pub fn item_spans(&self, path: &[Seg]) -> Option<Vec<Span>> {
-        let YamlNode::Sequence(s) = self.node(path)? else { return None };
-        Some(s.values().map(|n| trim_span(self.text, span_of(&n))).collect())
+        let YamlNode::Sequence(s) = self.node(path)? else {
+            return None;
+        };
+        Some(
+            s.values()
+                .map(|n| trim_span(self.text, span_of(&n)))
+                .collect(),
+        )
     }
 
     /// Whether the node at `path` is a flow collection (`[a, b]`, `{a: 1}`).
@@ -414,7 +456,9 @@ pub fn line_start(text: &str, offset: usize) -> usize {
 /// Byte offset just past the end of the line holding `offset` (after its
 /// line break, or the end of the text).
 pub fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |p| offset + p + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |p| offset + p + 1)
 }
 
 /// A list of byte-range replacements against one original text.
@@ -492,7 +536,10 @@ impl Editor {
         if let Some(span) = tree.value_span(path) {
             let raw = &self.text[span.clone()];
             if raw.starts_with('|') || raw.starts_with('>') {
-                return Err(format!("{} is a block scalar; refusing to rewrite it", pointer(path)));
+                return Err(format!(
+                    "{} is a block scalar; refusing to rewrite it",
+                    pointer(path)
+                ));
             }
             let mut splice = Splice::default();
             splice.replace(span, render_like(raw, value));
@@ -520,26 +567,47 @@ impl Editor {
                 let sep = if empty { "" } else { ", " };
                 splice.insert(close, format!("{sep}{}: {rendered}", render_scalar(key)));
             }
-            Some(span) if !self.text[span.clone()].trim().is_empty() && !parent_is_null(&self.text[span.clone()]) => {
+            Some(span)
+                if !self.text[span.clone()].trim().is_empty()
+                    && !parent_is_null(&self.text[span.clone()]) =>
+            {
                 // Block mapping: indent like its first key, insert after the
                 // end of its last line.
                 let indent_col = span.start - line_start(&self.text, span.start);
                 let indent = " ".repeat(indent_col);
                 let at = line_end(&self.text, span.end.saturating_sub(1).max(span.start));
-                let prefix = if at == self.text.len() && !self.text.ends_with('\n') { nl } else { "" };
-                splice.insert(at, format!("{prefix}{indent}{}: {rendered}{nl}", render_scalar(key)));
+                let prefix = if at == self.text.len() && !self.text.ends_with('\n') {
+                    nl
+                } else {
+                    ""
+                };
+                splice.insert(
+                    at,
+                    format!("{prefix}{indent}{}: {rendered}{nl}", render_scalar(key)),
+                );
             }
             Some(span) => {
                 // Parent key exists with a null value: give it a block mapping.
                 let key_line = line_start(&self.text, span.start);
-                let parent_indent = self.text[key_line..].len() - self.text[key_line..].trim_start().len();
+                let parent_indent =
+                    self.text[key_line..].len() - self.text[key_line..].trim_start().len();
                 let indent = " ".repeat(parent_indent + 2);
                 let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
-                splice.replace(start..span.end, format!("{nl}{indent}{}: {rendered}", render_scalar(key)));
+                splice.replace(
+                    start..span.end,
+                    format!("{nl}{indent}{}: {rendered}", render_scalar(key)),
+                );
             }
             None if parent.is_empty() => {
-                let prefix = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { nl };
-                splice.insert(self.text.len(), format!("{prefix}{}: {rendered}{nl}", render_scalar(key)));
+                let prefix = if self.text.is_empty() || self.text.ends_with('\n') {
+                    ""
+                } else {
+                    nl
+                };
+                splice.insert(
+                    self.text.len(),
+                    format!("{prefix}{}: {rendered}{nl}", render_scalar(key)),
+                );
             }
             None => {
                 drop(tree);
@@ -580,20 +648,34 @@ impl Editor {
             let close = span.start + raw.rfind(']').ok_or("malformed flow sequence")?;
             let empty = raw[1..raw.len() - 1].trim().is_empty();
             let before = self.text[..close].trim_end_matches([' ', '\t']);
-            let sep = if empty { "" } else if before.ends_with(',') { " " } else { ", " };
+            let sep = if empty {
+                ""
+            } else if before.ends_with(',') {
+                " "
+            } else {
+                ", "
+            };
             splice.insert(close, format!("{sep}{rendered}"));
         } else {
-            let items = tree.item_spans(path).ok_or_else(|| format!("{} is not a sequence", pointer(path)))?;
+            let items = tree
+                .item_spans(path)
+                .ok_or_else(|| format!("{} is not a sequence", pointer(path)))?;
             let last = items.last().ok_or("empty block sequence")?;
             let first = items.first().expect("non-empty");
             let line0 = line_start(&self.text, first.start);
-            let dash = self.text[line0..first.start].rfind('-').ok_or("block item without dash")?;
+            let dash = self.text[line0..first.start]
+                .rfind('-')
+                .ok_or("block item without dash")?;
             let indent = &self.text[line0..line0 + dash];
             if !indent.chars().all(|c| c == ' ') {
                 return Err("unsupported layout for block sequence".into());
             }
             let at = line_end(&self.text, last.end.saturating_sub(1).max(last.start));
-            let prefix = if at == self.text.len() && !self.text.ends_with('\n') { nl } else { "" };
+            let prefix = if at == self.text.len() && !self.text.ends_with('\n') {
+                nl
+            } else {
+                ""
+            };
             splice.insert(at, format!("{prefix}{indent}- {rendered}{nl}"));
         }
         drop(tree);
@@ -602,7 +684,12 @@ impl Editor {
 
     /// Insert a mapping as item `index` of the block sequence at `path`,
     /// laid out like the existing items (or two-space style when empty).
-    pub fn insert_mapping_item(&mut self, path: &[Seg], index: usize, fields: &[(&str, String)]) -> Result<(), String> {
+    pub fn insert_mapping_item(
+        &mut self,
+        path: &[Seg],
+        index: usize,
+        fields: &[(&str, String)],
+    ) -> Result<(), String> {
         let nl = line_ending(&self.text);
         let tree = Lossless::new(&self.text);
         let span = tree.value_span(path);
@@ -619,9 +706,14 @@ impl Editor {
             }
             out
         };
-        if let (Some(first), false) = (items.first(), span.as_ref().is_some_and(|_| tree.is_flow(path))) {
+        if let (Some(first), false) = (
+            items.first(),
+            span.as_ref().is_some_and(|_| tree.is_flow(path)),
+        ) {
             let line0 = line_start(&self.text, first.start);
-            let dash_rel = self.text[line0..first.start].rfind('-').ok_or("block item without dash")?;
+            let dash_rel = self.text[line0..first.start]
+                .rfind('-')
+                .ok_or("block item without dash")?;
             let dash_indent = self.text[line0..line0 + dash_rel].to_string();
             let key_indent = " ".repeat(first.start - line0);
             let text = render(&dash_indent, &key_indent);
@@ -631,7 +723,11 @@ impl Editor {
             } else {
                 let last = items.last().expect("non-empty");
                 let at = line_end(&self.text, last.end.saturating_sub(1).max(last.start));
-                let prefix = if at == self.text.len() && !self.text.ends_with('\n') { nl } else { "" };
+                let prefix = if at == self.text.len() && !self.text.ends_with('\n') {
+                    nl
+                } else {
+                    ""
+                };
                 splice.insert(at, format!("{prefix}{text}"));
             }
         } else {
@@ -643,7 +739,12 @@ impl Editor {
                     let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
                     splice.replace(start..span.end, format!("{nl}{trimmed}"));
                 }
-                Some(_) => return Err(format!("{} is a flow sequence of mappings; refusing to edit", pointer(path))),
+                Some(_) => {
+                    return Err(format!(
+                        "{} is a flow sequence of mappings; refusing to edit",
+                        pointer(path)
+                    ));
+                }
                 None => {
                     drop(tree);
                     self.insert_key(path, "[]")?;
@@ -691,12 +792,19 @@ mod tests {
     #[test]
     fn append_to_block_and_flow_and_missing() {
         let mut ed = Editor::new("e:\n  t:\n    - a\n    - b\n  d: [x]\n");
-        ed.append_scalar(&[Seg::key("e"), Seg::key("t")], "c").unwrap();
-        ed.append_scalar(&[Seg::key("e"), Seg::key("d")], "y").unwrap();
-        ed.append_scalar(&[Seg::key("e"), Seg::key("n")], "z").unwrap();
-        assert_eq!(ed.text(), "e:\n  t:\n    - a\n    - b\n    - c\n  d: [x, y]\n  n: [z]\n");
+        ed.append_scalar(&[Seg::key("e"), Seg::key("t")], "c")
+            .unwrap();
+        ed.append_scalar(&[Seg::key("e"), Seg::key("d")], "y")
+            .unwrap();
+        ed.append_scalar(&[Seg::key("e"), Seg::key("n")], "z")
+            .unwrap();
+        assert_eq!(
+            ed.text(),
+            "e:\n  t:\n    - a\n    - b\n    - c\n  d: [x, y]\n  n: [z]\n"
+        );
         let mut ed = Editor::new("a: 1\n");
-        ed.append_scalar(&[Seg::key("ev"), Seg::key("tests")], "t").unwrap();
+        ed.append_scalar(&[Seg::key("ev"), Seg::key("tests")], "t")
+            .unwrap();
         assert_eq!(parse(ed.text()).unwrap()["ev"]["tests"][0], "t");
     }
 
@@ -704,13 +812,31 @@ mod tests {
     fn insert_row_follows_layout() {
         let src = "caps:\n  - id: a\n    t: 1\n  - id: c\n    t: 3\n";
         let mut ed = Editor::new(src);
-        ed.insert_mapping_item(&[Seg::key("caps")], 1, &[("id", "b".into()), ("t", "2".into())]).unwrap();
-        assert_eq!(ed.text(), "caps:\n  - id: a\n    t: 1\n  - id: b\n    t: 2\n  - id: c\n    t: 3\n");
+        ed.insert_mapping_item(
+            &[Seg::key("caps")],
+            1,
+            &[("id", "b".into()), ("t", "2".into())],
+        )
+        .unwrap();
+        assert_eq!(
+            ed.text(),
+            "caps:\n  - id: a\n    t: 1\n  - id: b\n    t: 2\n  - id: c\n    t: 3\n"
+        );
         let mut ed = Editor::new(src);
-        ed.insert_mapping_item(&[Seg::key("caps")], 2, &[("id", "d".into())]).unwrap();
-        assert!(ed.text().ends_with("  - id: c\n    t: 3\n  - id: d\n"), "{}", ed.text());
+        ed.insert_mapping_item(&[Seg::key("caps")], 2, &[("id", "d".into())])
+            .unwrap();
+        assert!(
+            ed.text().ends_with("  - id: c\n    t: 3\n  - id: d\n"),
+            "{}",
+            ed.text()
+        );
         let mut ed = Editor::new("caps: []\n");
-        ed.insert_mapping_item(&[Seg::key("caps")], 0, &[("id", "a".into()), ("t", "1".into())]).unwrap();
+        ed.insert_mapping_item(
+            &[Seg::key("caps")],
+            0,
+            &[("id", "a".into()), ("t", "1".into())],
+        )
+        .unwrap();
         assert_eq!(ed.text(), "caps:\n  - id: a\n    t: 1\n");
     }
 
@@ -724,5 +850,31 @@ mod tests {
             block.push_str("k:\n");
         }
         assert!(parse(&block).is_err());
+        assert_eq!(
+            parse(&"- ".repeat(100_000)).unwrap_err().message,
+            "nesting deeper than 64 levels"
+        );
+    }
+
+    #[test]
+    fn brackets_in_quotes_are_text() {
+        let text = format!("k: \"{}\"\n", "[".repeat(100));
+        assert_eq!(parse(&text).unwrap()["k"].as_str().map(str::len), Some(100));
+    }
+
+    #[test]
+    fn clear_messages_for_bombs_and_tabs() {
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let items = vec![format!("*a{}", i - 1); 9].join(", ");
+            bomb.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+        }
+        let started = std::time::Instant::now();
+        assert!(parse(&bomb).unwrap_err().message.contains("alias bomb"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // The parser stops at the scalar on line 1; the tab is on line 2.
+        let e = parse("a: b\n\tc: d\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(1)), "{e:?}");
+        assert!(e.message.starts_with("tab used for indentation"));
     }
 }

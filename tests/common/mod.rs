@@ -158,7 +158,13 @@ pub fn clean_registry(repo: &Repo) {
 /// Write the clean registry under `dir` (`""` for the top level, else a
 /// relative directory such as `"sub"`).
 pub fn clean_registry_in(repo: &Repo, dir: &str) {
-    let at = |rel: &str| if dir.is_empty() { rel.to_string() } else { format!("{dir}/{rel}") };
+    let at = |rel: &str| {
+        if dir.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{dir}/{rel}")
+        }
+    };
     repo.write(&at(INDEX), INDEX_YAML);
     repo.write(&at(ALPHA), ALPHA_MD);
     repo.write(&at(BETA), BETA_MD);
@@ -186,7 +192,11 @@ impl Repo {
     pub fn new() -> Self {
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path().join("repo");
-        for d in [root.clone(), tmp.path().join("home"), tmp.path().join("outside")] {
+        for d in [
+            root.clone(),
+            tmp.path().join("home"),
+            tmp.path().join("outside"),
+        ] {
             std::fs::create_dir_all(d).expect("create dir");
         }
         // Canonical, so paths in messages compare equal to ours.
@@ -221,7 +231,11 @@ impl Repo {
 
     /// A directory beside the repository (not inside it).
     pub fn outside(&self) -> PathBuf {
-        self.tmp.path().join("outside").canonicalize().expect("outside")
+        self.tmp
+            .path()
+            .join("outside")
+            .canonicalize()
+            .expect("outside")
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -357,7 +371,10 @@ pub struct Run {
 impl Run {
     /// Everything, for assertion messages.
     pub fn show(&self) -> String {
-        format!("exit code {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+        format!(
+            "exit code {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 
     /// Insist on an exit code; also insists nothing panicked.
@@ -384,29 +401,50 @@ impl Run {
     pub fn one_line_error(&self) -> &str {
         self.assert_no_panic();
         let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "expected one line on stderr:\n{}", self.show());
+        assert_eq!(
+            lines.len(),
+            1,
+            "expected one line on stderr:\n{}",
+            self.show()
+        );
         lines[0]
     }
 
     /// stdout as JSON.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.show()))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.show()))
     }
 
     /// `problems` of a `validate --format json` run.
     pub fn problems(&self) -> Vec<Value> {
-        self.json()["problems"].as_array().cloned().unwrap_or_else(|| panic!("no problems array:\n{}", self.show()))
+        self.json()["problems"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("no problems array:\n{}", self.show()))
     }
 
     /// The slugs of all problems, in output order.
     pub fn checks(&self) -> Vec<String> {
-        self.problems().iter().map(|p| p["check"].as_str().unwrap_or_default().to_string()).collect()
+        self.problems()
+            .iter()
+            .map(|p| p["check"].as_str().unwrap_or_default().to_string())
+            .collect()
     }
 
     /// The one problem with this slug (panics on zero or several).
     pub fn problem(&self, check: &str) -> Value {
-        let found: Vec<Value> = self.problems().into_iter().filter(|p| p["check"] == check).collect();
-        assert_eq!(found.len(), 1, "expected exactly one `{check}` problem:\n{}", self.show());
+        let found: Vec<Value> = self
+            .problems()
+            .into_iter()
+            .filter(|p| p["check"] == check)
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "expected exactly one `{check}` problem:\n{}",
+            self.show()
+        );
         found.into_iter().next().expect("one")
     }
 }
@@ -415,7 +453,10 @@ impl Run {
 /// `needle` in `text`; panics when it is absent or not unique.
 pub fn pos(text: &str, needle: &str) -> (u64, u64) {
     let n = text.matches(needle).count();
-    assert_eq!(n, 1, "expected exactly one `{needle}` in the text, found {n}:\n{text}");
+    assert_eq!(
+        n, 1,
+        "expected exactly one `{needle}` in the text, found {n}:\n{text}"
+    );
     let at = text.find(needle).expect("found");
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
@@ -424,7 +465,14 @@ pub fn pos(text: &str, needle: &str) -> (u64, u64) {
 }
 
 /// Assert a JSON problem's slug, severity, file, position and capability.
-pub fn assert_problem(p: &Value, check: &str, severity: &str, file: &str, at: Option<(u64, u64)>, capability: Option<&str>) {
+pub fn assert_problem(
+    p: &Value,
+    check: &str,
+    severity: &str,
+    file: &str,
+    at: Option<(u64, u64)>,
+    capability: Option<&str>,
+) {
     assert_eq!(p["check"], check, "{p:#}");
     assert_eq!(p["severity"], severity, "{p:#}");
     assert_eq!(p["file"], file, "{p:#}");
@@ -443,5 +491,8 @@ pub fn assert_problem(p: &Value, check: &str, severity: &str, file: &str, at: Op
         None => assert!(p["capability_id"].is_null(), "{p:#}"),
     }
     let message = p["message"].as_str().unwrap_or_default();
-    assert!(!message.is_empty() && !message.contains('\n'), "message must be one line: {p:#}");
+    assert!(
+        !message.is_empty() && !message.contains('\n'),
+        "message must be one line: {p:#}"
+    );
 }
