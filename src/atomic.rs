@@ -15,8 +15,14 @@ pub struct PendingFile {
 }
 
 fn sibling(target: &Path, tag: &str, n: usize) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.reuse-surface-{tag}-{}-{n}", std::process::id()))
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(
+        ".{name}.reuse-surface-{tag}-{}-{n}",
+        std::process::id()
+    ))
 }
 
 /// Write `files` atomically. `validate` runs after everything is written
@@ -58,7 +64,9 @@ pub fn write_batch_with_fault(
         if f.target.exists() {
             let bak = sibling(&f.target, "old", n);
             let _ = std::fs::remove_file(&bak);
-            if let Err(e) = std::fs::hard_link(&f.target, &bak).or_else(|_| std::fs::copy(&f.target, &bak).map(|_| ())) {
+            if let Err(e) = std::fs::hard_link(&f.target, &bak)
+                .or_else(|_| std::fs::copy(&f.target, &bak).map(|_| ()))
+            {
                 cleanup(&temps);
                 cleanup(&backups.iter().flatten().cloned().collect::<Vec<_>>());
                 return Err(Error::io(&f.target, e));
@@ -122,16 +130,28 @@ mod tests {
         std::fs::write(&a, "old a").unwrap();
         std::fs::write(&b, "old b").unwrap();
         let files = vec![
-            PendingFile { target: a.clone(), bytes: b"new a".to_vec() },
-            PendingFile { target: c.clone(), bytes: b"new c".to_vec() },
-            PendingFile { target: b.clone(), bytes: b"new b".to_vec() },
+            PendingFile {
+                target: a.clone(),
+                bytes: b"new a".to_vec(),
+            },
+            PendingFile {
+                target: c.clone(),
+                bytes: b"new c".to_vec(),
+            },
+            PendingFile {
+                target: b.clone(),
+                bytes: b"new b".to_vec(),
+            },
         ];
         let err = write_batch_with_fault(&files, || Ok(()), Some(2)).unwrap_err();
         assert!(err.to_string().contains("left as it was"));
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
         assert!(!c.exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 2, "no temp files left: {names:?}");
         write_batch(&files, || Ok(())).unwrap();
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
@@ -143,7 +163,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a");
         std::fs::write(&a, "old").unwrap();
-        let files = vec![PendingFile { target: a.clone(), bytes: b"new".to_vec() }];
+        let files = vec![PendingFile {
+            target: a.clone(),
+            bytes: b"new".to_vec(),
+        }];
         assert!(write_batch(&files, || Err(Error::Invalid("no".into()))).is_err());
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -14,7 +14,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
-#[command(name = "reuse-surface", version, about = "Keeps a capability registry honest inside git repositories.")]
+#[command(
+    name = "reuse-surface",
+    version,
+    about = "Keeps a capability registry honest inside git repositories."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -166,11 +170,14 @@ pub fn main() -> i32 {
 }
 
 fn cwd() -> Result<PathBuf> {
-    std::env::current_dir().map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))
+    std::env::current_dir()
+        .map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))
 }
 
 fn not_yet(what: &str) -> Result<i32> {
-    Err(Error::usage(format!("`{what}` is not yet available in this build of reuse-surface")))
+    Err(Error::usage(format!(
+        "`{what}` is not yet available in this build of reuse-surface"
+    )))
 }
 
 /// Dispatch a parsed command.
@@ -178,8 +185,17 @@ pub fn run(cli: Cli) -> Result<i32> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
-        Command::Validate { root, staged, rev, format } => {
-            let which = if staged { Which::Staged } else { rev.map_or(Which::WorkTree, Which::Rev) };
+        Command::Validate {
+            root,
+            staged,
+            rev,
+            format,
+        } => {
+            let which = if staged {
+                Which::Staged
+            } else {
+                rev.map_or(Which::WorkTree, Which::Rev)
+            };
             validate(root.root.as_deref(), &which, format, &mut out)
         }
         Command::Stats { root, format } => {
@@ -188,31 +204,70 @@ pub fn run(cli: Cli) -> Result<i32> {
             let reg = registry::load(&snap)?;
             let stats = crate::stats::compute(&reg);
             match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&stats).expect("json"))?,
+                Format::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&stats).expect("json")
+                )?,
                 Format::Text => write!(out, "{}", crate::stats::render(&stats))?,
             }
             Ok(0)
         }
-        Command::Update { root, capability, all: _, staged, from_git_since, apply, format } => {
+        Command::Update {
+            root,
+            capability,
+            all: _,
+            staged,
+            from_git_since,
+            apply,
+            format,
+        } => {
             let scope = capability.map_or(Scope::All, Scope::One);
             let signals = if staged {
                 Signals::Staged
             } else {
                 from_git_since.map_or(Signals::None, Signals::Since)
             };
-            update(root.root.as_deref(), &scope, &signals, apply, format, &mut out)
+            update(
+                root.root.as_deref(),
+                &scope,
+                &signals,
+                apply,
+                format,
+                &mut out,
+            )
         }
         Command::Maintain { .. } => not_yet("maintain"),
         Command::Add { .. } => not_yet("add"),
-        Command::Establish { path, scaffold, hook, force, publish_check, raw_url } => {
-            let opts = crate::scaffold::EstablishOptions { path: path.clone(), scaffold, hook, force };
+        Command::Establish {
+            path,
+            scaffold,
+            hook,
+            force,
+            publish_check,
+            raw_url,
+        } => {
+            let opts = crate::scaffold::EstablishOptions {
+                path: path.clone(),
+                scaffold,
+                hook,
+                force,
+            };
             if scaffold || hook || !publish_check {
                 crate::scaffold::establish(&opts, &mut out)?;
             }
             if publish_check {
                 let url = raw_url
-                    .or_else(|| std::env::var("REUSE_SURFACE_RAW_URL").ok().filter(|u| !u.is_empty()))
-                    .ok_or_else(|| Error::usage("--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)"))?;
+                    .or_else(|| {
+                        std::env::var("REUSE_SURFACE_RAW_URL")
+                            .ok()
+                            .filter(|u| !u.is_empty())
+                    })
+                    .ok_or_else(|| {
+                        Error::usage(
+                            "--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)",
+                        )
+                    })?;
                 return crate::publish::publish_check(&path, &url, &mut out);
             }
             Ok(0)
@@ -236,9 +291,13 @@ pub fn run(cli: Cli) -> Result<i32> {
                 HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
             }
         }
-        Command::MergeDriver { base, ours, theirs, marker_size, path } => {
-            crate::merge::merge_driver(&base, &ours, &theirs, marker_size, path.as_deref())
-        }
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            marker_size,
+            path,
+        } => crate::merge::merge_driver(&base, &ours, &theirs, marker_size, path.as_deref()),
         Command::Demo => {
             crate::demo::run(&mut out)?;
             Ok(0)
@@ -280,20 +339,42 @@ pub fn report(
 ) -> Result<usize> {
     let summary = Summary::of(problems, reg.entries.len());
     let source = |file: &str| -> Option<String> {
-        reg.source(file)
-            .map(|s| s.text.clone())
-            .or_else(|| snap.read(file).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned()))
+        reg.source(file).map(|s| s.text.clone()).or_else(|| {
+            snap.read(file)
+                .ok()
+                .flatten()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        })
     };
-    diagnostics::emit(out, problems, summary, format == Format::Json, Style::detect(is_tty), &source)?;
+    diagnostics::emit(
+        out,
+        problems,
+        summary,
+        format == Format::Json,
+        Style::detect(is_tty),
+        &source,
+    )?;
     Ok(summary.errors)
 }
 
-fn validate(root: Option<&Path>, which: &Which, format: Format, out: &mut dyn Write) -> Result<i32> {
+fn validate(
+    root: Option<&Path>,
+    which: &Which,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let root = registry::find_root(&cwd()?, root)?;
     let snap = open_snapshot(&root, which)?;
     let reg = registry::load(snap.as_ref())?;
     let problems = crate::checks::run(&reg, snap.as_ref());
-    let errors = report(out, &reg, snap.as_ref(), &problems, format, std::io::stdout().is_terminal())?;
+    let errors = report(
+        out,
+        &reg,
+        snap.as_ref(),
+        &problems,
+        format,
+        std::io::stdout().is_terminal(),
+    )?;
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
@@ -330,15 +411,28 @@ pub fn change_set(root: &Path, signals: &Signals) -> Result<Option<ChangeSet>> {
         }
         Signals::Since(rev) => {
             let since = crate::git::resolve_commit(&repo, rev)?;
-            let head = crate::git::head_commit(&repo).ok_or_else(|| Error::usage("HEAD has no commit yet"))?;
+            let head = crate::git::head_commit(&repo)
+                .ok_or_else(|| Error::usage("HEAD has no commit yet"))?;
             let base = crate::git::merge_base(&repo, since, head)?.unwrap_or(since);
-            (crate::git::tree_entries(&repo, base)?, crate::git::tree_entries(&repo, head)?)
+            (
+                crate::git::tree_entries(&repo, base)?,
+                crate::git::tree_entries(&repo, head)?,
+            )
         }
         Signals::None => unreachable!("handled above"),
     };
-    let changes = crate::git::relative_to_root(crate::git::diff(&old_entries, &new_entries), &prefix);
-    let old = GitTree::from_entries(&repo, old_entries, root, "the tree before the change".into());
-    Ok(Some(ChangeSet { changes, old: Box::new(old) }))
+    let changes =
+        crate::git::relative_to_root(crate::git::diff(&old_entries, &new_entries), &prefix);
+    let old = GitTree::from_entries(
+        &repo,
+        old_entries,
+        root,
+        "the tree before the change".into(),
+    );
+    Ok(Some(ChangeSet {
+        changes,
+        old: Box::new(old),
+    }))
 }
 
 fn update(
@@ -350,19 +444,27 @@ fn update(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let root = registry::find_root(&cwd()?, root)?;
-    let which = if *signals == Signals::Staged { Which::Staged } else { Which::WorkTree };
+    let which = if *signals == Signals::Staged {
+        Which::Staged
+    } else {
+        Which::WorkTree
+    };
     let snap = open_snapshot(&root, &which)?;
     let reg = registry::load(snap.as_ref())?;
-    if let Scope::One(id) = scope {
-        if !reg.valid_entries().any(|(_, e)| &e.id == id) {
-            return Err(Error::usage(format!("no capability with id `{id}` in this registry")));
-        }
+    if let Scope::One(id) = scope
+        && !reg.valid_entries().any(|(_, e)| &e.id == id)
+    {
+        return Err(Error::usage(format!(
+            "no capability with id `{id}` in this registry"
+        )));
     }
     let changes = change_set(&root, signals)?;
     let collected = collect::collect(
         &reg,
         snap.as_ref(),
-        changes.as_ref().map(|c| (c.changes.as_slice(), c.old.as_ref())),
+        changes
+            .as_ref()
+            .map(|c| (c.changes.as_slice(), c.old.as_ref())),
         scope,
     );
     let today = apply::today();
@@ -393,13 +495,25 @@ fn update(
         writeln!(out, "no patches: the registry is in sync")?;
     }
     for p in &collected.patches {
-        writeln!(out, "{} {} ({}): {}", style.bold(p.kind.as_str()), p.capability_id, if p.safe { "safe" } else { "needs review" }, p.rationale)?;
+        writeln!(
+            out,
+            "{} {} ({}): {}",
+            style.bold(p.kind.as_str()),
+            p.capability_id,
+            if p.safe { "safe" } else { "needs review" },
+            p.rationale
+        )?;
     }
     for u in &collected.unassigned {
         writeln!(out, "unassigned: {} ({}): {}", u.path, u.signal, u.reason)?;
     }
     for (p, why) in &plan.skipped {
-        writeln!(out, "skipped {} {}: {why}", p.kind.as_str(), p.capability_id)?;
+        writeln!(
+            out,
+            "skipped {} {}: {why}",
+            p.kind.as_str(),
+            p.capability_id
+        )?;
     }
     for path in plan.files.keys() {
         let diff = plan.diff(path);
@@ -410,7 +524,11 @@ fn update(
     if write {
         apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
         let n = plan.outputs(&work_reg).len();
-        writeln!(out, "applied {} patch(es) to {n} file(s)", plan.applied.len())?;
+        writeln!(
+            out,
+            "applied {} patch(es) to {n} file(s)",
+            plan.applied.len()
+        )?;
     } else if !plan.applied.is_empty() {
         writeln!(out, "run with --apply to write these changes")?;
     }

@@ -38,13 +38,19 @@ fn default_delta() -> u8 {
     1
 }
 
-fn null_default<'de, D: serde::Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+fn null_default<'de, D: serde::Deserializer<'de>, T: Deserialize<'de> + Default>(
+    d: D,
+) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { checks: BTreeMap::new(), signals: Vec::new(), auto_max_delta: 1 }
+        Config {
+            checks: BTreeMap::new(),
+            signals: Vec::new(),
+            auto_max_delta: 1,
+        }
     }
 }
 

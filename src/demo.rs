@@ -90,8 +90,22 @@ impl Demo<'_> {
     /// Run and show a command; `expect_ok` says whether failure is the
     /// point of the step (a refused commit) or a broken demo.
     fn show(&mut self, program: &str, args: &[&str], expect_ok: bool) -> Result<Output> {
-        let exe = if program == "reuse-surface" { self.exe.clone() } else { PathBuf::from(program) };
-        writeln!(self.out, "  $ {program} {}", args.join(" "))?;
+        let exe = if program == "reuse-surface" {
+            self.exe.clone()
+        } else {
+            PathBuf::from(program)
+        };
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.contains(' ') {
+                    format!("'{a}'")
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        writeln!(self.out, "  $ {program} {}", shown.join(" "))?;
         let output = self
             .command(&exe, args)
             .output()
@@ -144,7 +158,8 @@ impl Demo<'_> {
 /// Run the demo, printing to `out`. Fails only if something the demo
 /// relies on (git, the temp directory) is broken.
 pub fn run(out: &mut dyn Write) -> Result<()> {
-    let exe = std::env::current_exe().map_err(|e| Error::other(format!("demo: cannot find this binary: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::other(format!("demo: cannot find this binary: {e}")))?;
     if Command::new("git").arg("--version").output().is_err() {
         return Err(Error::usage("demo: git is not installed (or not on PATH)"));
     }
@@ -156,25 +171,49 @@ pub fn run(out: &mut dyn Write) -> Result<()> {
     fs_err::create_dir_all(&home)?;
     fs_err::create_dir_all(&repo)?;
     let started = std::time::Instant::now();
-    writeln!(out, "reuse-surface demo: a throw-away repository in {}", repo.display())?;
-    let mut d = Demo { exe, home, repo, out };
+    writeln!(
+        out,
+        "reuse-surface demo: a throw-away repository in {}",
+        repo.display()
+    )?;
+    let mut d = Demo {
+        exe,
+        home,
+        repo,
+        out,
+    };
 
     d.step(1, "A repository with a registry, hooks and merge driver")?;
     d.quiet("git", &["init", "-q", "-b", "main"])?;
-    d.show("reuse-surface", &["establish", "--scaffold", "--hook"], true)?;
+    d.show(
+        "reuse-surface",
+        &["establish", "--scaffold", "--hook"],
+        true,
+    )?;
 
-    d.step(2, "Two capabilities; the pre-commit hook derives their index rows")?;
+    d.step(
+        2,
+        "Two capabilities; the pre-commit hook derives their index rows",
+    )?;
     d.write("registry/capabilities/greet.md", ALPHA)?;
     d.write("registry/capabilities/farewell.md", BETA)?;
     d.write("src/greet/hello.txt", "hello\n")?;
     d.quiet("git", &["add", "-A"])?;
-    d.show("git", &["commit", "-q", "-m", "Add greet and farewell"], true)?;
+    d.show(
+        "git",
+        &["commit", "-q", "-m", "Add greet and farewell"],
+        true,
+    )?;
     d.show("reuse-surface", &["validate"], true)?;
 
     d.step(3, "A commit with a broken relation is refused")?;
     d.write(
         "registry/capabilities/wave.md",
-        &entry("capability.demo.wave", "Wave", "relations:\n  depends_on: [capability.demo.handshake]\n"),
+        &entry(
+            "capability.demo.wave",
+            "Wave",
+            "relations:\n  depends_on: [capability.demo.handshake]\n",
+        ),
     )?;
     d.quiet("git", &["add", "-A"])?;
     d.show("git", &["commit", "-q", "-m", "Add wave"], false)?;
@@ -182,40 +221,104 @@ pub fn run(out: &mut dyn Write) -> Result<()> {
     d.step(4, "Fix it; the hook stages the missing index row by itself")?;
     d.write(
         "registry/capabilities/wave.md",
-        &entry("capability.demo.wave", "Wave", "relations:\n  depends_on: [capability.demo.greet]\n"),
+        &entry(
+            "capability.demo.wave",
+            "Wave",
+            "relations:\n  depends_on: [capability.demo.greet]\n",
+        ),
     )?;
     d.quiet("git", &["add", "-A"])?;
     d.show("git", &["commit", "-q", "-m", "Add wave"], true)?;
     d.show("git", &["show", "--stat", "--format=%s", "HEAD"], true)?;
 
-    d.step(5, "The push gate checks the pushed commit, not the working tree")?;
-    d.quiet("git", &["init", "-q", "--bare", remote.to_str().unwrap_or_default()])?;
-    d.quiet("git", &["remote", "add", "origin", remote.to_str().unwrap_or_default()])?;
-    d.write("registry/capabilities/wave.md", &entry("capability.demo.wave", "Wave", "evidence:\n  tests: [tests/wave_test.sh]\n"))?;
-    d.quiet("git", &["commit", "-q", "-a", "--no-verify", "-m", "Cite a test that is not committed"])?;
+    d.step(
+        5,
+        "The push gate checks the pushed commit, not the working tree",
+    )?;
+    d.quiet(
+        "git",
+        &["init", "-q", "--bare", remote.to_str().unwrap_or_default()],
+    )?;
+    d.quiet(
+        "git",
+        &[
+            "remote",
+            "add",
+            "origin",
+            remote.to_str().unwrap_or_default(),
+        ],
+    )?;
+    d.write(
+        "registry/capabilities/wave.md",
+        &entry(
+            "capability.demo.wave",
+            "Wave",
+            "evidence:\n  tests: [tests/wave_test.sh]\n",
+        ),
+    )?;
+    d.quiet(
+        "git",
+        &[
+            "commit",
+            "-q",
+            "-a",
+            "--no-verify",
+            "-m",
+            "Cite a test that is not committed",
+        ],
+    )?;
     d.show("git", &["push", "-q", "origin", "main"], false)?;
     d.write("tests/wave_test.sh", "#!/bin/sh\necho wave\n")?;
     d.quiet("git", &["add", "tests/wave_test.sh"])?;
     d.show("git", &["commit", "-q", "-m", "Add the wave test"], true)?;
     d.show("git", &["push", "-q", "origin", "main"], true)?;
 
-    d.step(6, "Two branches add capabilities; the merge driver merges the index by id")?;
+    d.step(
+        6,
+        "Two branches add capabilities; the merge driver merges the index by id",
+    )?;
     d.quiet("git", &["checkout", "-q", "-b", "left"])?;
-    d.write("registry/capabilities/wink.md", &entry("capability.demo.wink", "Wink", ""))?;
+    d.write(
+        "registry/capabilities/wink.md",
+        &entry("capability.demo.wink", "Wink", ""),
+    )?;
     d.quiet("git", &["add", "-A"])?;
     d.show("git", &["commit", "-q", "-m", "Add wink"], true)?;
     d.quiet("git", &["checkout", "-q", "main"])?;
-    d.write("registry/capabilities/yawn.md", &entry("capability.demo.yawn", "Yawn", ""))?;
+    d.write(
+        "registry/capabilities/yawn.md",
+        &entry("capability.demo.yawn", "Yawn", ""),
+    )?;
     d.quiet("git", &["add", "-A"])?;
     d.show("git", &["commit", "-q", "-m", "Add yawn"], true)?;
     let merged = d.show("git", &["merge", "--no-edit", "left"], true);
     if merged.is_err() {
-        writeln!(d.out, "    (the merge conflicted: the structural merge driver could not resolve it)")?;
+        writeln!(
+            d.out,
+            "    (the merge conflicted: the structural merge driver could not resolve it)"
+        )?;
         return merged.map(|_| ());
     }
+    d.show(
+        "git",
+        &[
+            "grep",
+            "-h",
+            "-e",
+            "id: capability",
+            "HEAD",
+            "--",
+            "registry/indexes/capabilities.yaml",
+        ],
+        true,
+    )?;
     d.show("reuse-surface", &["validate"], true)?;
     d.show("git", &["log", "--oneline", "--graph", "-8"], true)?;
 
-    writeln!(d.out, "\ndone in {:.1} s; the demo repository has been removed.", started.elapsed().as_secs_f64())?;
+    writeln!(
+        d.out,
+        "\ndone in {:.1} s; the demo repository has been removed.",
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }

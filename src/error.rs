@@ -12,7 +12,10 @@ pub enum Error {
     /// The registry or an input failed validation: exit 1, nothing written.
     Invalid(String),
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// git or the repository could not be read as expected.
     Git(String),
     /// Anything else that stops a command: exit 1.
@@ -32,7 +35,10 @@ impl Error {
     }
 
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().to_path_buf(), source }
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
     }
 
     pub fn usage(msg: impl Into<String>) -> Self {

@@ -60,12 +60,20 @@ mod tests {
         let fm = split("---\r\nid: a.b\r\n---\r\nbody\n---\n").unwrap();
         assert_eq!(fm.yaml, "id: a.b\r\n");
         assert_eq!(fm.tail, "---\r\nbody\n---\n");
-        assert_eq!(format!("{}{}{}", fm.head, fm.yaml, fm.tail), "---\r\nid: a.b\r\n---\r\nbody\n---\n");
+        assert_eq!(
+            format!("{}{}{}", fm.head, fm.yaml, fm.tail),
+            "---\r\nid: a.b\r\n---\r\nbody\n---\n"
+        );
     }
 
     #[test]
     fn unclosed_is_an_error() {
-        assert!(split("---\nid: a.b\n").unwrap_err().message.contains("closing"));
+        assert!(
+            split("---\nid: a.b\n")
+                .unwrap_err()
+                .message
+                .contains("closing")
+        );
         assert!(split("id: a.b\n").is_err());
     }
 }

@@ -24,7 +24,8 @@ pub struct Stats {
 /// Compute statistics over the registry's valid entries.
 pub fn compute(reg: &Registry) -> Stats {
     let mut by_status = BTreeMap::new();
-    let mut by_level: BTreeMap<String, [usize; 7]> = DIMENSIONS.iter().map(|d| (d.to_string(), [0; 7])).collect();
+    let mut by_level: BTreeMap<String, [usize; 7]> =
+        DIMENSIONS.iter().map(|d| (d.to_string(), [0; 7])).collect();
     let mut sums = [0u64; 4];
     let mut without_evidence = Vec::new();
     let mut n = 0;
@@ -62,7 +63,10 @@ pub fn compute(reg: &Registry) -> Stats {
 pub fn render(s: &Stats) -> String {
     let mut out = format!("capabilities: {}", s.capabilities);
     if s.unreadable > 0 {
-        out.push_str(&format!(" (+{} unreadable: run `reuse-surface validate`)", s.unreadable));
+        out.push_str(&format!(
+            " (+{} unreadable: run `reuse-surface validate`)",
+            s.unreadable
+        ));
     }
     out.push('\n');
     out.push_str("by status:\n");
@@ -78,12 +82,18 @@ pub fn render(s: &Stats) -> String {
         }
         out.push('\n');
     }
-    let mean: Vec<String> = DIMENSIONS.iter().map(|d| format!("{d}{:.2}", s.mean_vector[*d])).collect();
+    let mean: Vec<String> = DIMENSIONS
+        .iter()
+        .map(|d| format!("{d}{:.2}", s.mean_vector[*d]))
+        .collect();
     out.push_str(&format!("mean vector: {}\n", mean.join("/")));
     if s.without_evidence.is_empty() {
         out.push_str("every capability lists evidence\n");
     } else {
-        out.push_str(&format!("without evidence ({}):\n", s.without_evidence.len()));
+        out.push_str(&format!(
+            "without evidence ({}):\n",
+            s.without_evidence.len()
+        ));
         for id in &s.without_evidence {
             out.push_str(&format!("  {id}\n"));
         }

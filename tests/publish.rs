@@ -9,7 +9,10 @@ use std::net::TcpListener;
 /// Serve `status` + `body` to at most `requests` connections, then stop.
 fn serve(status: &'static str, body: String, requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}/registry/indexes/capabilities.yaml", listener.local_addr().unwrap());
+    let url = format!(
+        "http://{}/registry/indexes/capabilities.yaml",
+        listener.local_addr().unwrap()
+    );
     std::thread::spawn(move || {
         for stream in listener.incoming().take(requests) {
             let Ok(mut stream) = stream else { continue };
@@ -46,14 +49,28 @@ fn published_index_that_lags_behind_fails_and_names_the_difference() {
     let run = repo.run(&["establish", "--publish-check", "--raw-url", &url]);
     run.assert_no_panic().assert_code(1);
     assert!(run.stdout.contains("publish check: FAIL"), "{}", run.show());
-    assert!(run.stdout.contains("local only:     capability.demo.alpha D3/A3/C2/R4"), "{}", run.show());
-    assert!(run.stdout.contains("published only: capability.demo.alpha D2/A3/C2/R4"), "{}", run.show());
+    assert!(
+        run.stdout
+            .contains("local only:     capability.demo.alpha D3/A3/C2/R4"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout
+            .contains("published only: capability.demo.alpha D2/A3/C2/R4"),
+        "{}",
+        run.show()
+    );
 }
 
 #[test]
 fn broken_or_missing_published_index_fails_clearly() {
     let repo = Repo::with_registry();
-    let url = serve("200 OK", "schema_version: 1\ncapabilities: [\n".to_string(), 1);
+    let url = serve(
+        "200 OK",
+        "schema_version: 1\ncapabilities: [\n".to_string(),
+        1,
+    );
     let run = repo.run(&["establish", "--publish-check", "--raw-url", &url]);
     run.assert_no_panic().assert_code(1);
     assert!(run.stdout.contains("is not valid"), "{}", run.show());
@@ -68,12 +85,26 @@ fn broken_or_missing_published_index_fails_clearly() {
 fn nothing_listening_and_bad_urls_are_clear_errors() {
     let repo = Repo::with_registry();
     // Bind then drop: the port is closed when the check connects.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let run = repo.run(&["establish", "--publish-check", "--raw-url", &format!("http://127.0.0.1:{port}/x.yaml")]);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = repo.run(&[
+        "establish",
+        "--publish-check",
+        "--raw-url",
+        &format!("http://127.0.0.1:{port}/x.yaml"),
+    ]);
     run.assert_no_panic().assert_code(1);
     assert!(run.stderr.contains("cannot fetch"), "{}", run.show());
 
-    let run = repo.run(&["establish", "--publish-check", "--raw-url", "ftp://example.invalid/x"]);
+    let run = repo.run(&[
+        "establish",
+        "--publish-check",
+        "--raw-url",
+        "ftp://example.invalid/x",
+    ]);
     run.assert_no_panic().assert_code(2);
     assert!(run.stderr.contains("http:// or https://"), "{}", run.show());
 
@@ -89,5 +120,9 @@ fn local_errors_fail_before_fetching() {
     let url = serve("200 OK", INDEX_YAML.to_string(), 1);
     let run = repo.run(&["establish", "--publish-check", "--raw-url", &url]);
     run.assert_code(1);
-    assert!(run.stdout.contains("the local registry has"), "{}", run.show());
+    assert!(
+        run.stdout.contains("the local registry has"),
+        "{}",
+        run.show()
+    );
 }
