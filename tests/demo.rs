@@ -26,7 +26,11 @@ fn demo_runs_every_step_and_cleans_up() {
         "ok: 5 capabilities, no problems",
         "the demo repository has been removed",
     ] {
-        assert!(out.contains(expected), "missing {expected:?} in:\n{}", run.show());
+        assert!(
+            out.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.show()
+        );
     }
     assert!(!out.contains("CONFLICT"), "{}", run.show());
     assert!(elapsed.as_secs_f64() < 10.0, "demo took {elapsed:?}");
