@@ -2,9 +2,10 @@
 # Commit overhead of the reuse-surface git hooks (issue 3, SPEC §8).
 #
 # Builds the release binary, generates a registry of SIZE capabilities
-# (default 1000) with their evidence, commits it, clones it, installs the
-# hooks in the clone only, then times `git commit` in both clones with
-# interleaved runs and prints the medians and the overhead of:
+# (default 1000) with their evidence (bench/gen_registry.rs), commits it,
+# makes three clones (no hooks; a no-op pre-commit hook, the floor any hook
+# pays; the reuse-surface hooks), then times `git commit` in them with
+# interleaved runs and prints the medians and the overhead over git alone of:
 #   (a)  a commit touching nothing registry-related      target <= 5 ms over git alone
 #   (b)  a commit editing one entry and its index row     target <= 50 ms
 #   (b2) a commit editing one entry; the hook syncs the row and stages it
@@ -23,6 +24,9 @@ cd "$top"
 echo "== cargo build --release" >&2
 cargo build --release --quiet
 bin=$top/target/release/reuse-surface
+# The registry generator (built now: HOME changes below).
+cargo build --release --quiet --example gen_registry
+gen=$top/target/release/examples/gen_registry
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-bench-commit.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -39,22 +43,14 @@ git config --global gc.auto 0
 git config --global maintenance.auto false
 git config --global init.defaultBranch main
 
-repo=$work/base
+repo=$work/seed
 mkdir -p "$repo"
 echo "== generating $SIZE capabilities" >&2
-generated=
-if cargo run --release --quiet --example gen_registry -- "$SIZE" "$repo" >/dev/null 2>&1 &&
-	[ -f "$repo/registry/indexes/capabilities.yaml" ]; then
-	generated="cargo run --example gen_registry"
-else
-	rm -rf "$repo" && mkdir -p "$repo"
-	python3 "$here/commit/gen_registry.py" "$SIZE" "$repo"
-	generated="bench/commit/gen_registry.py"
-fi
+"$gen" "$SIZE" "$repo" >/dev/null
 [ -f "$repo/src/x.c" ] || { mkdir -p "$repo/src" && echo 'int x;' >"$repo/src/x.c"; }
 echo 'registry/indexes/*.yaml merge=reuse-surface' >"$repo/.gitattributes"
 count=$(find "$repo/registry/capabilities" -name '*.md' ! -name '_*' | wc -l)
-echo "   $count entries, $(find "$repo" -type f | wc -l) files (generator: $generated)" >&2
+echo "   $count entries, $(find "$repo" -type f | wc -l) files" >&2
 "$bin" validate --root "$repo" >/dev/null || {
 	echo "bench: the generated registry does not validate:" >&2
 	"$bin" validate --root "$repo" >&2
@@ -64,12 +60,18 @@ echo "   $count entries, $(find "$repo" -type f | wc -l) files (generator: $gene
 git -C "$repo" init -q
 git -C "$repo" add -A
 git -C "$repo" commit -q -m "registry of $SIZE capabilities"
-hooked=$work/hooked
-git clone -q "$repo" "$hooked"
+# Three identical clones: git alone, a no-op hook, the reuse-surface hooks.
+base=$work/base-clone noop=$work/noop hooked=$work/hooked
+for clone in "$base" "$noop" "$hooked"; do
+	git clone -q "$repo" "$clone"
+done
+printf '#!/bin/sh\nexit 0\n' >"$noop/.git/hooks/pre-commit"
+chmod +x "$noop/.git/hooks/pre-commit"
 (cd "$hooked" && "$bin" install >/dev/null)
-[ -x "$hooked/.git/hooks/pre-commit" ] || { echo "bench: install did not write the hooks" >&2; exit 1; }
-[ ! -e "$repo/.git/hooks/pre-commit" ] || { echo "bench: the base clone has a pre-commit hook" >&2; exit 1; }
+grep -q 'installed by reuse-surface' "$hooked/.git/hooks/pre-commit" ||
+	{ echo "bench: install did not write the hooks" >&2; exit 1; }
+[ ! -e "$base/.git/hooks/pre-commit" ] || { echo "bench: the base clone has a pre-commit hook" >&2; exit 1; }
 
 echo "== timing git commit: $N interleaved rounds per scenario (medians)" >&2
 echo "git $(git --version | cut -d' ' -f3), $(nproc) CPUs, $count capabilities"
-python3 "$here/commit/measure.py" "$repo" "$hooked" "$N"
+python3 "$here/commit/measure.py" "$base" "$noop" "$hooked" "$N"

@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 /// Open the repository containing `dir`, honouring `GIT_DIR` and friends
 /// (git sets them when it runs hooks).
 pub fn open(dir: &Path) -> Result<gix::Repository> {
-    gix::discover_with_environment_overrides(dir)
-        .map_err(|e| Error::usage(format!("{} is not inside a git repository ({e})", dir.display())))
+    gix::discover_with_environment_overrides(dir).map_err(|e| {
+        Error::usage(format!(
+            "{} is not inside a git repository ({e})",
+            dir.display()
+        ))
+    })
 }
 
 /// The worktree's top level, or an error for a bare repository.
@@ -24,8 +28,12 @@ pub fn workdir(repo: &gix::Repository) -> Result<PathBuf> {
 /// The registry root's path inside the repository, as a `dir/` prefix
 /// ("" when the registry sits at the top level).
 pub fn prefix_of(repo: &gix::Repository, registry_root: &Path) -> String {
-    let Some(top) = repo.workdir() else { return String::new() };
-    let (Ok(top), Ok(root)) = (top.canonicalize(), registry_root.canonicalize()) else { return String::new() };
+    let Some(top) = repo.workdir() else {
+        return String::new();
+    };
+    let (Ok(top), Ok(root)) = (top.canonicalize(), registry_root.canonicalize()) else {
+        return String::new();
+    };
     match root.strip_prefix(&top) {
         Ok(rel) if rel.as_os_str().is_empty() => String::new(),
         Ok(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
@@ -40,7 +48,11 @@ pub fn index_path(repo: &gix::Repository) -> PathBuf {
     match std::env::var_os("GIT_INDEX_FILE") {
         Some(p) if !p.is_empty() => {
             let p = PathBuf::from(p);
-            if p.is_absolute() { p } else { std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p) }
+            if p.is_absolute() {
+                p
+            } else {
+                std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p)
+            }
         }
         _ => repo.index_path(),
     }
@@ -66,7 +78,13 @@ pub fn index_entries(repo: &gix::Repository) -> Result<BTreeMap<String, GitEntry
             _ => GitKind::File,
         };
         let path = String::from_utf8_lossy(entry.path(&file)).into_owned();
-        out.insert(path, GitEntry { oid: entry.id, kind });
+        out.insert(
+            path,
+            GitEntry {
+                oid: entry.id,
+                kind,
+            },
+        );
     }
     Ok(out)
 }
@@ -90,11 +108,16 @@ pub fn head_commit(repo: &gix::Repository) -> Option<gix::ObjectId> {
 }
 
 /// Flatten a commit's tree into a path map (blobs, symlinks, submodules).
-pub fn tree_entries(repo: &gix::Repository, commit: gix::ObjectId) -> Result<BTreeMap<String, GitEntry>> {
+pub fn tree_entries(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+) -> Result<BTreeMap<String, GitEntry>> {
     let commit = repo.find_commit(commit).map_err(Error::git)?;
     let tree = commit.tree().map_err(Error::git)?;
     let mut recorder = gix::traverse::tree::Recorder::default();
-    tree.traverse().breadthfirst(&mut recorder).map_err(Error::git)?;
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(Error::git)?;
     let mut out = BTreeMap::new();
     for e in recorder.records {
         let kind = if e.mode.is_link() {
@@ -106,14 +129,24 @@ pub fn tree_entries(repo: &gix::Repository, commit: gix::ObjectId) -> Result<BTr
         } else {
             GitKind::File
         };
-        out.insert(String::from_utf8_lossy(&e.filepath).into_owned(), GitEntry { oid: e.oid, kind });
+        out.insert(
+            String::from_utf8_lossy(&e.filepath).into_owned(),
+            GitEntry { oid: e.oid, kind },
+        );
     }
     Ok(out)
 }
 
 /// The best common ancestor of two commits, if any.
-pub fn merge_base(repo: &gix::Repository, a: gix::ObjectId, b: gix::ObjectId) -> Result<Option<gix::ObjectId>> {
-    Ok(repo.merge_base(a, b).map_err(Error::git)?.map(|id| id.detach()))
+pub fn merge_base(
+    repo: &gix::Repository,
+    a: gix::ObjectId,
+    b: gix::ObjectId,
+) -> Result<Option<gix::ObjectId>> {
+    Ok(repo
+        .merge_base(a, b)
+        .map_err(Error::git)?
+        .map(|id| id.detach()))
 }
 
 /// How one path differs between two maps.
@@ -125,7 +158,10 @@ pub enum Change {
 }
 
 /// Paths that differ between `old` and `new`, with the kind of change.
-pub fn diff(old: &BTreeMap<String, GitEntry>, new: &BTreeMap<String, GitEntry>) -> Vec<(String, Change)> {
+pub fn diff(
+    old: &BTreeMap<String, GitEntry>,
+    new: &BTreeMap<String, GitEntry>,
+) -> Vec<(String, Change)> {
     let mut out = Vec::new();
     for (path, e) in new {
         match old.get(path) {

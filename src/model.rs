@@ -39,7 +39,10 @@ impl Maturity {
 
     /// The index's `vector` form: `D5/A4/C5/R3`.
     pub fn vector(&self) -> String {
-        format!("D{}/A{}/C{}/R{}", self.D.current, self.A.current, self.C.current, self.R.current)
+        format!(
+            "D{}/A{}/C{}/R{}",
+            self.D.current, self.A.current, self.C.current, self.R.current
+        )
     }
 }
 
@@ -157,7 +160,10 @@ impl IndexRow {
 impl IndexRow {
     /// Derived fields where this row differs from `derived`, as
     /// (field, row value, entry value).
-    pub fn drift<'a>(&'a self, derived: &'a IndexRow) -> Vec<(&'static str, Option<&'a str>, Option<&'a str>)> {
+    pub fn drift<'a>(
+        &'a self,
+        derived: &'a IndexRow,
+    ) -> Vec<(&'static str, Option<&'a str>, Option<&'a str>)> {
         self.derived_fields()
             .into_iter()
             .zip(derived.derived_fields())
@@ -177,7 +183,9 @@ pub struct Index {
     pub capabilities: Vec<IndexRow>,
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
@@ -195,7 +203,9 @@ pub fn is_ci_workflow(path: &str) -> bool {
 /// Does `id` match the canonical id pattern of SPEC §2.2?
 pub fn is_valid_id(id: &str) -> bool {
     let mut parts = id.split('.');
-    let Some(first) = parts.next() else { return false };
+    let Some(first) = parts.next() else {
+        return false;
+    };
     let ok_part = |p: &str, first: bool| {
         let mut chars = p.chars();
         match chars.next() {

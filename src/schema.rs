@@ -25,8 +25,12 @@ pub fn text(kind: SchemaKind) -> &'static str {
 }
 
 fn validator(kind: SchemaKind) -> &'static jsonschema::Validator {
-    static CELLS: [OnceLock<jsonschema::Validator>; 4] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static CELLS: [OnceLock<jsonschema::Validator>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
     let slot = match kind {
         SchemaKind::Entry => 0,
         SchemaKind::Index => 1,
@@ -78,13 +82,21 @@ mod tests {
 
     #[test]
     fn all_schemas_compile_and_reject_junk() {
-        for kind in [SchemaKind::Entry, SchemaKind::Index, SchemaKind::Config, SchemaKind::Patch] {
+        for kind in [
+            SchemaKind::Entry,
+            SchemaKind::Index,
+            SchemaKind::Config,
+            SchemaKind::Patch,
+        ] {
             let _ = validator(kind);
         }
         let bad = serde_json::json!({"id": "X", "title": "t", "status": "active",
             "maturity": {"D": {"current": 9}, "A": {"current": 0}, "C": {"current": 0}, "R": {"current": 0}}});
         let v = validate(SchemaKind::Entry, &bad);
         assert!(v.iter().any(|v| v.pointer == "/id"), "{v:?}");
-        assert!(v.iter().any(|v| v.pointer == "/maturity/D/current"), "{v:?}");
+        assert!(
+            v.iter().any(|v| v.pointer == "/maturity/D/current"),
+            "{v:?}"
+        );
     }
 }

@@ -400,6 +400,55 @@ fn unstaged_edits_in_a_patched_file_stay_unstaged() {
     assert_eq!(sb.git_ok(&repo, &["diff", "--cached", "--name-only"]), "");
 }
 
+/// The same for an entry file: a staged doc is appended to the (only)
+/// capability's evidence by the hook, while the entry has an unstaged edit
+/// of its body.
+#[test]
+fn unstaged_edits_in_a_patched_entry_stay_unstaged() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write(&repo, "docs/alpha.md", "# Alpha\n");
+    sb.git_ok(&repo, &["add", "docs/alpha.md"]);
+    let original = read(&repo, ALPHA);
+    write(
+        &repo,
+        ALPHA,
+        &original.replace("Body of Alpha.", "Body of Alpha, edited locally."),
+    );
+
+    let o = sb.git(&repo, &["commit", "-q", "-m", "docs"]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert!(stderr(&o).contains("evidence_append"), "{}", show(&o));
+    let committed = sb.git_ok(&repo, &["show", &format!("HEAD:{ALPHA}")]);
+    assert!(
+        committed.contains("docs/alpha.md"),
+        "evidence not committed:\n{committed}"
+    );
+    assert!(
+        !committed.contains("edited locally"),
+        "the unstaged edit was committed:\n{committed}"
+    );
+    let worktree = read(&repo, ALPHA);
+    assert!(
+        worktree.contains("docs/alpha.md") && worktree.contains("edited locally"),
+        "{worktree}"
+    );
+    let diff = sb.git_ok(&repo, &["diff", "-U0", "--no-color"]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec!["-Body of Alpha.", "+Body of Alpha, edited locally."],
+        "git diff:\n{diff}"
+    );
+}
+
 /// Acceptance: `git push` to a local bare remote is refused when the pushed
 /// commit is bad even though the working tree is good; a good push works;
 /// a deletion is not blocked.
@@ -534,6 +583,44 @@ fn post_merge_rederives_the_index() {
             );
         }
     }
+}
+
+/// post-merge reports what is wrong with the merged registry but never
+/// fails, and never deletes a row whose entry is gone (it reports it).
+#[test]
+fn post_merge_reports_problems_and_keeps_rows() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write(&repo, BETA, &beta(""));
+    sb.git_ok(&repo, &["add", BETA]);
+    sb.git_ok(&repo, &["commit", "-q", "-m", "beta"]);
+    sb.git_ok(&repo, &["checkout", "-q", "-b", "feature"]);
+    sb.git_ok(&repo, &["rm", "-q", BETA]);
+    write(&repo, ALPHA, &bad_alpha());
+    sb.git_ok(
+        &repo,
+        &["commit", "-q", "-a", "--no-verify", "-m", "break things"],
+    );
+    sb.git_ok(&repo, &["checkout", "-q", "main"]);
+    let o = sb.git(&repo, &["merge", "--ff-only", "feature"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown-relation"),
+        "post-merge did not report the error:\n{err}"
+    );
+    assert!(
+        err.contains("missing-entry"),
+        "post-merge did not report the missing entry:\n{err}"
+    );
+    assert!(
+        vector_of(&read(&repo, INDEX), "capability.demo.beta").is_some(),
+        "post-merge deleted the row of a missing entry"
+    );
+    // Run directly, the hook's own exit status is 0 too.
+    let o = sb.rs(&repo, &["hook", "post-merge", "0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(stderr(&o).contains("unknown-relation"), "{}", show(&o));
 }
 
 /// Acceptance: a repository-local `core.hooksPath` is honoured.
@@ -798,13 +885,16 @@ fn missing_binary_warns_and_commit_proceeds() {
     let git = which("git").expect("git on PATH");
     std::os::unix::fs::symlink(&git, path_dir.join("git")).unwrap();
     sb.path = Some(path_dir.to_string_lossy().into_owned());
-    let o = sb
-        .cmd("sh", &repo)
-        .args(["-c", "command -v reuse-surface"])
-        .output();
+    // What the shim will see: git, and no reuse-surface.
+    let probe = sb
+        .cmd("/bin/sh", &repo)
+        .args(["-c", "command -v git && ! command -v reuse-surface"])
+        .output()
+        .unwrap();
     assert!(
-        o.is_err() || !o.unwrap().status.success(),
-        "reuse-surface is still findable"
+        probe.status.success(),
+        "PATH is not git-only: {}",
+        show(&probe)
     );
 
     let before = sb.rev(&repo, "HEAD");
@@ -1029,6 +1119,44 @@ fn first_commit_is_gated_and_patched() {
     assert_eq!(sb.git_ok(&repo, &["status", "--porcelain"]), "");
 }
 
+/// A signal rule from the staged `registry/config.yaml` makes an otherwise
+/// unrelated path relevant (the fast path reads the config): the hook
+/// appends the path to the only capability's evidence.
+#[test]
+fn configured_signal_rule_is_honoured() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write(
+        &repo,
+        "registry/config.yaml",
+        "# local rules\nsignals:\n  - glob: \"examples/**\"\n    field: evidence.documentation\n",
+    );
+    sb.git_ok(&repo, &["add", "registry/config.yaml"]);
+    sb.git_ok(&repo, &["commit", "-q", "-m", "config"]);
+    write(&repo, "examples/demo.sh", "echo demo\n");
+    sb.git_ok(&repo, &["add", "examples/demo.sh"]);
+    let o = sb.git(&repo, &["commit", "-q", "-m", "example"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let committed = sb.git_ok(&repo, &["show", &format!("HEAD:{ALPHA}")]);
+    assert!(
+        committed.contains("examples/demo.sh"),
+        "the configured signal was ignored:\n{}\n{committed}",
+        show(&o)
+    );
+    // Without the rule, the same kind of change is not relevant at all.
+    write(&repo, "registry/config.yaml", "# no rules\n");
+    sb.git_ok(&repo, &["commit", "-q", "-am", "drop the rule"]);
+    write(&repo, "examples/other.sh", "echo other\n");
+    sb.git_ok(&repo, &["add", "examples/other.sh"]);
+    let o = sb.git(&repo, &["commit", "-q", "-m", "another example"]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert_eq!(stderr(&o), "", "the fast path printed something");
+    assert!(
+        !sb.git_ok(&repo, &["show", &format!("HEAD:{ALPHA}")])
+            .contains("examples/other.sh")
+    );
+}
+
 /// A corrupt (or truncated, or valid) entry cache gives the same answers as
 /// no cache: same problems, same locations, no panic.
 #[test]
@@ -1062,7 +1190,7 @@ fn corrupt_cache_gives_the_same_answers() {
         &entry("capability.demo.e3", "E3", [1, 0, 1, 3], ""),
     );
     sb.git_ok(&repo, &["add", "-A"]);
-    let cache = repo.join(".git/reuse-surface/entries-v1.json");
+    let cache = repo.join(".git/reuse-surface/entries-v2.jsonl");
 
     let attempt = |label: &str| -> String {
         let o = sb.git(&repo, &["commit", "-q", "-m", "attempt"]);

@@ -7,6 +7,7 @@ pub mod cache;
 mod post_merge;
 mod pre_commit;
 mod pre_push;
+mod staged;
 
 pub use post_merge::post_merge;
 pub use pre_commit::pre_commit;
@@ -15,24 +16,31 @@ pub use pre_push::pre_push;
 use crate::diagnostics::{self, Problem, Style, Summary};
 use crate::model::INDEX_PATH;
 use crate::registry::{self, Registry};
-use crate::snapshot::{GitEntry, Snapshot};
-use std::collections::BTreeMap;
+use crate::snapshot::Snapshot;
 use std::io::Write;
 
 /// Whether `REUSE_SURFACE_SKIP` names this hook (`1`, `all`, or a comma
 /// list). The shims check this before starting the binary; the binary
 /// checks again for direct calls.
 pub fn skipped(hook: &str) -> bool {
-    let Ok(value) = std::env::var("REUSE_SURFACE_SKIP") else { return false };
-    value.split([',', ' ']).map(str::trim).any(|v| v == "1" || v == "all" || v == hook)
+    let Ok(value) = std::env::var("REUSE_SURFACE_SKIP") else {
+        return false;
+    };
+    value
+        .split([',', ' '])
+        .map(str::trim)
+        .any(|v| v == "1" || v == "all" || v == hook)
 }
 
-/// Where the registry sits inside a git tree, as a `dir/` prefix: the
+/// Where the registry sits inside a git tree (given its paths), as a `dir/` prefix: the
 /// deepest one that contains `cwd_rel` (the current directory relative to
 /// the top level), else the top-level one, else the only one.
-pub fn registry_prefix(entries: &BTreeMap<String, GitEntry>, cwd_rel: &str) -> Option<String> {
-    let candidates: Vec<&str> = entries
-        .keys()
+pub fn registry_prefix<'a>(
+    paths: impl IntoIterator<Item = &'a str>,
+    cwd_rel: &str,
+) -> Option<String> {
+    let candidates: Vec<&str> = paths
+        .into_iter()
         .filter_map(|k| k.strip_suffix(INDEX_PATH))
         .filter(|p| p.is_empty() || p.ends_with('/'))
         .collect();
@@ -42,7 +50,13 @@ pub fn registry_prefix(entries: &BTreeMap<String, GitEntry>, cwd_rel: &str) -> O
         .filter(|p| cwd.starts_with(*p))
         .max_by_key(|p| p.len())
         .or_else(|| candidates.iter().find(|p| p.is_empty()))
-        .or_else(|| if candidates.len() == 1 { candidates.first() } else { None })
+        .or_else(|| {
+            if candidates.len() == 1 {
+                candidates.first()
+            } else {
+                None
+            }
+        })
         .map(|p| p.to_string())
 }
 
@@ -50,8 +64,11 @@ pub fn registry_prefix(entries: &BTreeMap<String, GitEntry>, cwd_rel: &str) -> O
 /// those few files fully so the problems get their line and column.
 pub fn check_located(reg: &mut Registry, snap: &dyn Snapshot) -> crate::Result<Vec<Problem>> {
     let mut problems = crate::checks::run(reg, snap);
-    let unlocated: Vec<String> =
-        problems.iter().filter(|p| p.line.is_none() && p.anchor.is_some()).filter_map(|p| p.file.clone()).collect();
+    let unlocated: Vec<String> = problems
+        .iter()
+        .filter(|p| p.line.is_none() && p.anchor.is_some())
+        .filter_map(|p| p.file.clone())
+        .collect();
     if !unlocated.is_empty() {
         registry::hydrate(reg, snap, &unlocated)?;
         registry::locate_problems(reg, &mut problems);
@@ -76,7 +93,12 @@ pub fn print_problems(
         reg.source(file)
             .filter(|s| !s.text.is_empty())
             .map(|s| s.text.clone())
-            .or_else(|| snap.read(file).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned()))
+            .or_else(|| {
+                snap.read(file)
+                    .ok()
+                    .flatten()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
     };
     let shown: Vec<Problem> = problems
         .iter()

@@ -16,35 +16,55 @@ use std::path::Path;
 /// as a failing exit code.
 pub fn post_merge(cwd: &Path, err: &mut dyn Write, style: Style) -> i32 {
     if skipped("post-merge") {
-        let _ = writeln!(err, "reuse-surface: post-merge skipped (REUSE_SURFACE_SKIP)");
+        let _ = writeln!(
+            err,
+            "reuse-surface: post-merge skipped (REUSE_SURFACE_SKIP)"
+        );
         return 0;
     }
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rederive(cwd, err, style)));
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rederive(cwd, err, style)));
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
-            let _ = writeln!(err, "reuse-surface: post-merge could not re-derive the index: {e}");
+            let _ = writeln!(
+                err,
+                "reuse-surface: post-merge could not re-derive the index: {e}"
+            );
         }
         Err(_) => {
-            let _ = writeln!(err, "reuse-surface: post-merge failed internally; run `reuse-surface update --apply` by hand");
+            let _ = writeln!(
+                err,
+                "reuse-surface: post-merge failed internally; run `reuse-surface update --apply` by hand"
+            );
         }
     }
     0
 }
 
 fn rederive(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<()> {
-    let Ok(root) = registry::find_root(cwd, None) else { return Ok(()) };
+    let Ok(root) = registry::find_root(cwd, None) else {
+        return Ok(());
+    };
     let snap = WorkTree::new(&root)?;
     let reg = registry::load(&snap)?;
     let mut patches: Vec<Patch> = Vec::new();
     state_patches(&reg, &mut patches);
-    patches.retain(|p| matches!(p.kind, PatchKind::IndexRowAdd | PatchKind::VectorSync | PatchKind::IndexDateBump));
+    patches.retain(|p| {
+        matches!(
+            p.kind,
+            PatchKind::IndexRowAdd | PatchKind::VectorSync | PatchKind::IndexDateBump
+        )
+    });
     if !patches.is_empty() {
         let plan = apply::plan(&reg, &patches, &apply::today());
         let outputs = plan.outputs(&reg);
         let files: Vec<crate::atomic::PendingFile> = outputs
             .iter()
-            .map(|(p, b)| crate::atomic::PendingFile { target: root.join(p), bytes: b.clone() })
+            .map(|(p, b)| crate::atomic::PendingFile {
+                target: root.join(p),
+                bytes: b.clone(),
+            })
             .collect();
         crate::atomic::write_batch(&files, || Ok(()))?;
         let count = |k: PatchKind| plan.applied.iter().filter(|p| p.kind == k).count();
@@ -53,10 +73,19 @@ fn rederive(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<()> {
             "reuse-surface: re-derived the index after the merge: {} row(s) added, {} row(s) synced{}",
             count(PatchKind::IndexRowAdd),
             count(PatchKind::VectorSync),
-            if count(PatchKind::IndexDateBump) > 0 { ", date bumped" } else { "" }
+            if count(PatchKind::IndexDateBump) > 0 {
+                ", date bumped"
+            } else {
+                ""
+            }
         )?;
         for (p, why) in &plan.skipped {
-            writeln!(err, "reuse-surface: could not apply {} for {}: {why}", p.kind.as_str(), p.capability_id)?;
+            writeln!(
+                err,
+                "reuse-surface: could not apply {} for {}: {why}",
+                p.kind.as_str(),
+                p.capability_id
+            )?;
         }
     }
     let reg = registry::load(&snap)?;
@@ -64,10 +93,26 @@ fn rederive(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<()> {
     let summary = crate::diagnostics::Summary::of(&problems, reg.entries.len());
     if summary.errors + summary.warnings > 0 {
         for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-            let at = p.file.as_deref().map(|f| format!(" ({f}{})", p.line.map(|l| format!(":{l}")).unwrap_or_default()));
-            writeln!(err, "reuse-surface: {}[{}]: {}{}", style.severity(p.severity), p.check, p.message, at.unwrap_or_default())?;
+            let at = p.file.as_deref().map(|f| {
+                format!(
+                    " ({f}{})",
+                    p.line.map(|l| format!(":{l}")).unwrap_or_default()
+                )
+            });
+            writeln!(
+                err,
+                "reuse-surface: {}[{}]: {}{}",
+                style.severity(p.severity),
+                p.check,
+                p.message,
+                at.unwrap_or_default()
+            )?;
         }
-        writeln!(err, "reuse-surface: {} — run `reuse-surface validate` for details", summary_line(summary, style))?;
+        writeln!(
+            err,
+            "reuse-surface: {} — run `reuse-surface validate` for details",
+            summary_line(summary, style)
+        )?;
     }
     Ok(())
 }

@@ -28,7 +28,8 @@ pub fn is_zero(oid: &str) -> bool {
 pub fn parse_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
     let mut out = Vec::new();
     for (n, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| Error::other(format!("cannot read the refs git sent on stdin: {e}")))?;
+        let line =
+            line.map_err(|e| Error::other(format!("cannot read the refs git sent on stdin: {e}")))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -51,7 +52,13 @@ pub fn parse_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
 
 /// Run the pre-push hook: `args` are REMOTE_NAME REMOTE_URL, `input` the
 /// ref lines. Returns 1 when any pushed tree has registry errors.
-pub fn pre_push(cwd: &Path, args: &[String], input: impl BufRead, err: &mut dyn Write, style: Style) -> Result<i32> {
+pub fn pre_push(
+    cwd: &Path,
+    args: &[String],
+    input: impl BufRead,
+    err: &mut dyn Write,
+    style: Style,
+) -> Result<i32> {
     if skipped("pre-push") {
         writeln!(err, "reuse-surface: pre-push skipped (REUSE_SURFACE_SKIP)")?;
         return Ok(0);
@@ -63,21 +70,41 @@ pub fn pre_push(cwd: &Path, args: &[String], input: impl BufRead, err: &mut dyn 
     let mut refused = Vec::new();
     let cwd_rel = std::env::var("GIT_PREFIX").unwrap_or_default();
     for u in updates.iter().filter(|u| !is_zero(&u.local_oid)) {
-        let oid = gix::ObjectId::from_hex(u.local_oid.as_bytes())
-            .map_err(|e| Error::usage(format!("pre-push: `{}` is not an object id: {e}", u.local_oid)))?;
-        let commit = match repo.find_object(oid).ok().and_then(|o| o.peel_to_commit().ok()) {
+        let oid = gix::ObjectId::from_hex(u.local_oid.as_bytes()).map_err(|e| {
+            Error::usage(format!(
+                "pre-push: `{}` is not an object id: {e}",
+                u.local_oid
+            ))
+        })?;
+        let commit = match repo
+            .find_object(oid)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok())
+        {
             Some(c) => c.id,
             None => continue, // pushing a tag of a tree or blob: nothing to validate
         };
         let entries = git::tree_entries(&repo, commit)?;
-        let Some(prefix) = registry_prefix(&entries, &cwd_rel) else { continue };
+        let Some(prefix) = registry_prefix(entries.keys().map(String::as_str), &cwd_rel) else {
+            continue;
+        };
         let short = commit.to_hex_with_len(10).to_string();
-        let tree = GitTree::with_prefix(&repo, entries, &prefix, format!("commit {short} ({})", u.local_ref));
+        let tree = GitTree::with_prefix(
+            &repo,
+            entries,
+            &prefix,
+            format!("commit {short} ({})", u.local_ref),
+        );
         let mut reg = registry::load_with_cache(&tree, Some(&cache))?;
         let problems = check_located(&mut reg, &tree)?;
         let summary = print_problems(err, &reg, &tree, &problems, &prefix, style)?;
         if summary.errors > 0 {
-            writeln!(err, "{} (in {} at {short})", summary_line(summary, style), u.local_ref)?;
+            writeln!(
+                err,
+                "{} (in {} at {short})",
+                summary_line(summary, style),
+                u.local_ref
+            )?;
             refused.push(u.local_ref.clone());
         }
     }
@@ -107,7 +134,11 @@ mod tests {
 
     #[test]
     fn parses_lines_and_rejects_junk() {
-        let input = format!("refs/heads/main {} refs/heads/main {}\n\n", "a".repeat(40), "0".repeat(40));
+        let input = format!(
+            "refs/heads/main {} refs/heads/main {}\n\n",
+            "a".repeat(40),
+            "0".repeat(40)
+        );
         let u = parse_updates(input.as_bytes()).unwrap();
         assert_eq!(u.len(), 1);
         assert!(is_zero(&u[0].remote_oid));

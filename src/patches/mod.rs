@@ -38,7 +38,10 @@ impl PatchKind {
 
     /// Whether the patch edits the index (else the entry).
     pub fn targets_index(self) -> bool {
-        matches!(self, PatchKind::VectorSync | PatchKind::IndexRowAdd | PatchKind::IndexDateBump)
+        matches!(
+            self,
+            PatchKind::VectorSync | PatchKind::IndexRowAdd | PatchKind::IndexDateBump
+        )
     }
 
     /// The fields a kind may touch (`field_path` must be one of these or
@@ -48,16 +51,22 @@ impl PatchKind {
             PatchKind::VectorSync => &["title", "status", "vector", "path"],
             PatchKind::IndexRowAdd => &["capabilities"],
             PatchKind::IndexDateBump => &["updated"],
-            PatchKind::AliasCanonicalize => {
-                &["relations.depends_on", "relations.extends", "relations.overlaps", "relations.supersedes"]
-            }
+            PatchKind::AliasCanonicalize => &[
+                "relations.depends_on",
+                "relations.extends",
+                "relations.overlaps",
+                "relations.supersedes",
+            ],
             PatchKind::EvidenceAppend => &["evidence.tests", "evidence.documentation"],
             PatchKind::ArtifactAppend => &["availability.current_artifacts"],
             PatchKind::MaturityPromote => &["maturity", "promotion_history", "updated"],
             PatchKind::ConsumerFeedback => &["consumer_feedback"],
-            PatchKind::RelationAdd => {
-                &["relations.depends_on", "relations.extends", "relations.overlaps", "relations.supersedes"]
-            }
+            PatchKind::RelationAdd => &[
+                "relations.depends_on",
+                "relations.extends",
+                "relations.overlaps",
+                "relations.supersedes",
+            ],
         }
     }
 
@@ -128,7 +137,11 @@ pub struct Patch {
 
 impl Patch {
     /// A deterministic, safe, high-confidence patch skeleton.
-    pub fn deterministic(capability_id: &str, kind: PatchKind, rationale: impl Into<String>) -> Self {
+    pub fn deterministic(
+        capability_id: &str,
+        kind: PatchKind,
+        rationale: impl Into<String>,
+    ) -> Self {
         Patch {
             capability_id: capability_id.to_string(),
             kind,
@@ -151,11 +164,11 @@ impl Patch {
     pub fn within_allow_list(&self) -> bool {
         match &self.field_path {
             None => true,
-            Some(fp) => self
-                .kind
-                .allowed_fields()
-                .iter()
-                .any(|a| fp == a || fp.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))),
+            Some(fp) => {
+                self.kind.allowed_fields().iter().any(|a| {
+                    fp == a || fp.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
+                })
+            }
         }
     }
 }

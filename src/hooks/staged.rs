@@ -1,0 +1,405 @@
+//! What a commit would change: HEAD's tree against the git index, reading
+//! only the trees the index's cache-tree extension (`TREE`) does not vouch
+//! for. After `git add one/file` git invalidates just the directories on
+//! that file's path, so a commit's cost follows the size of the change,
+//! not of the repository (flattening HEAD's tree reads every tree object,
+//! tens of milliseconds when they are loose).
+
+use crate::git::Change;
+use crate::snapshot::{GitEntry, GitKind};
+use crate::{Error, Result};
+use gix::bstr::ByteSlice;
+use gix::index::extension::Tree as CacheTree;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// One path the commit changes, with what HEAD had there.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub path: String,
+    pub change: Change,
+    /// HEAD's entry (`None` for an added path).
+    pub old: Option<GitEntry>,
+}
+
+/// Read the index git is committing from (`GIT_INDEX_FILE` honoured). The
+/// checksum is not verified (git verified it when it wrote the file); an
+/// unborn repository's missing index is `None`.
+pub fn read_index(repo: &gix::Repository) -> Result<Option<gix::index::File>> {
+    let path = crate::git::index_path(repo);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let options = gix::index::decode::Options {
+        thread_limit: Some(1),
+        ..Default::default()
+    };
+    gix::index::File::at(&path, repo.object_hash(), true, options)
+        .map(Some)
+        .map_err(|e| Error::git(format!("cannot read the index {}: {e}", path.display())))
+}
+
+fn index_kind(mode: gix::index::entry::Mode) -> GitKind {
+    match mode {
+        gix::index::entry::Mode::SYMLINK => GitKind::Symlink,
+        gix::index::entry::Mode::COMMIT => GitKind::Submodule,
+        _ => GitKind::File,
+    }
+}
+
+/// The index as a path map of stage-0 entries (what [`crate::git::index_entries`]
+/// returns, from an index already read).
+pub fn index_map(index: &gix::index::File) -> BTreeMap<String, GitEntry> {
+    index
+        .entries()
+        .iter()
+        .filter(|e| e.stage_raw() == 0)
+        .map(|e| {
+            let path = String::from_utf8_lossy(e.path(index)).into_owned();
+            (
+                path,
+                GitEntry {
+                    oid: e.id,
+                    kind: index_kind(e.mode),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Paths that differ between HEAD's tree (`None`: no commit yet) and the
+/// index, sorted, with the same meaning as [`crate::git::diff`] of the two
+/// flattened maps (stage-0 entries; kind and id compared, not the exec bit).
+pub fn head_to_index(
+    repo: &gix::Repository,
+    head_tree: Option<gix::ObjectId>,
+    index: Option<&gix::index::File>,
+) -> Result<Vec<Changed>> {
+    let mut walker = Walker {
+        repo,
+        index,
+        out: Vec::new(),
+    };
+    let all = 0..index.map_or(0, |i| i.entries().len());
+    walker.walk(head_tree, "", index.and_then(|i| i.tree()), all)?;
+    walker.out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(walker.out)
+}
+
+struct Walker<'a> {
+    repo: &'a gix::Repository,
+    index: Option<&'a gix::index::File>,
+    out: Vec<Changed>,
+}
+
+/// How a tree entry is stored (`None`: a subtree).
+fn tree_kind(mode: gix::object::tree::EntryMode) -> Option<GitKind> {
+    if mode.is_tree() {
+        None
+    } else if mode.is_link() {
+        Some(GitKind::Symlink)
+    } else if mode.is_commit() {
+        Some(GitKind::Submodule)
+    } else {
+        Some(GitKind::File)
+    }
+}
+
+/// Order of two names in a tree, a directory's name counting as `name/`:
+/// git sorts tree entries so, and the index's sorted paths group the same way.
+fn key_cmp(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
+    let slash = |dir: bool| if dir { &b"/"[..] } else { &b""[..] };
+    a.iter()
+        .chain(slash(a_dir))
+        .cmp(b.iter().chain(slash(b_dir)))
+}
+
+/// The next run of index entries under one name of a directory: a file
+/// (all its stages) or a subdirectory (everything below it).
+struct Group<'a> {
+    name: &'a [u8],
+    dir: bool,
+    end: usize,
+}
+
+impl<'a> Walker<'a> {
+    fn path(&self, i: usize) -> &'a [u8] {
+        let index = self
+            .index
+            .expect("an index range is only non-empty with an index");
+        index.entries()[i].path(index).as_bytes()
+    }
+
+    fn group(&self, dir: &str, i: usize, end: usize) -> Option<Group<'a>> {
+        if i >= end {
+            return None;
+        }
+        let rel = &self.path(i)[dir.len()..];
+        match rel.find_byte(b'/') {
+            Some(slash) => {
+                let name = &rel[..slash];
+                let prefix_len = dir.len() + slash + 1;
+                let head = &self.path(i)[..prefix_len];
+                let mut j = i + 1;
+                while j < end && self.path(j).starts_with(head) {
+                    j += 1;
+                }
+                Some(Group {
+                    name,
+                    dir: true,
+                    end: j,
+                })
+            }
+            None => {
+                let mut j = i + 1;
+                while j < end && self.path(j) == self.path(i) {
+                    j += 1; // the other stages of a conflicted path
+                }
+                Some(Group {
+                    name: rel,
+                    dir: false,
+                    end: j,
+                })
+            }
+        }
+    }
+
+    /// The stage-0 entry among the entries of one file group.
+    fn stage0(&self, range: Range<usize>) -> Option<GitEntry> {
+        let index = self.index?;
+        index.entries()[range]
+            .iter()
+            .find(|e| e.stage_raw() == 0)
+            .map(|e| GitEntry {
+                oid: e.id,
+                kind: index_kind(e.mode),
+            })
+    }
+
+    fn push(&mut self, dir: &str, name: &[u8], change: Change, old: Option<GitEntry>) {
+        let path = format!("{dir}{}", String::from_utf8_lossy(name));
+        self.out.push(Changed { path, change, old });
+    }
+
+    /// Compare the tree `tree` at `dir` (`""` or `a/b/`) with the index
+    /// entries in `range` (all of which start with `dir`), walking both
+    /// in their common order.
+    fn walk(
+        &mut self,
+        tree: Option<gix::ObjectId>,
+        dir: &str,
+        cache: Option<&CacheTree>,
+        range: Range<usize>,
+    ) -> Result<()> {
+        if let (Some(tree), Some(cache)) = (tree, cache)
+            && cache.num_entries.is_some()
+            && cache.id == tree
+        {
+            return Ok(()); // the index vouches for this whole directory
+        }
+        let object = match tree {
+            Some(tree) => Some(self.repo.find_tree(tree).map_err(Error::git)?),
+            None => None,
+        };
+        let items = match &object {
+            Some(object) => object.decode().map_err(Error::git)?.entries,
+            None => Vec::new(),
+        };
+        let children: HashMap<&[u8], &CacheTree> = cache
+            .iter()
+            .flat_map(|c| &c.children)
+            .map(|t| (t.name.as_slice(), t))
+            .collect();
+        let sub = |name: &[u8]| format!("{dir}{}/", String::from_utf8_lossy(name));
+        let mut items = items.into_iter().peekable();
+        let mut i = range.start;
+        loop {
+            let group = self.group(dir, i, range.end);
+            let order = match (items.peek(), &group) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(item), Some(g)) => key_cmp(item.filename, item.mode.is_tree(), g.name, g.dir),
+            };
+            match order {
+                Ordering::Less => {
+                    // Only in HEAD: deleted (a whole subtree, file by file).
+                    let item = items.next().expect("peeked");
+                    match tree_kind(item.mode) {
+                        Some(kind) => {
+                            let old = GitEntry {
+                                oid: item.oid.to_owned(),
+                                kind,
+                            };
+                            self.push(dir, item.filename, Change::Deleted, Some(old));
+                        }
+                        None => {
+                            self.walk(Some(item.oid.to_owned()), &sub(item.filename), None, i..i)?
+                        }
+                    }
+                }
+                Ordering::Greater => {
+                    // Only in the index: added.
+                    let g = group.expect("compared");
+                    if g.dir {
+                        let child = children.get(g.name).copied();
+                        self.walk(None, &sub(g.name), child, i..g.end)?;
+                    } else if self.stage0(i..g.end).is_some() {
+                        self.push(dir, g.name, Change::Added, None);
+                    }
+                    i = g.end;
+                }
+                Ordering::Equal => {
+                    let item = items.next().expect("peeked");
+                    let g = group.expect("compared");
+                    if g.dir {
+                        let child = children.get(g.name).copied();
+                        self.walk(Some(item.oid.to_owned()), &sub(g.name), child, i..g.end)?;
+                    } else {
+                        let old = GitEntry {
+                            oid: item.oid.to_owned(),
+                            kind: tree_kind(item.mode).expect("a file"),
+                        };
+                        match self.stage0(i..g.end) {
+                            Some(new) if new == old => {}
+                            Some(_) => self.push(dir, g.name, Change::Modified, Some(old)),
+                            None => self.push(dir, g.name, Change::Deleted, Some(old)),
+                        }
+                    }
+                    i = g.end;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success() || args[0] == "merge",
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// The cache-tree walk must say exactly what diffing the two flattened
+    /// maps says.
+    fn assert_same(dir: &Path, what: &str) {
+        let repo = gix::open(dir).unwrap();
+        let head = crate::git::head_commit(&repo);
+        let head_map = head
+            .map(|h| crate::git::tree_entries(&repo, h).unwrap())
+            .unwrap_or_default();
+        let want = crate::git::diff(&head_map, &crate::git::index_entries(&repo).unwrap());
+        let tree = head.map(|h| repo.find_commit(h).unwrap().tree_id().unwrap().detach());
+        let index = read_index(&repo).unwrap();
+        let got = head_to_index(&repo, tree, index.as_ref()).unwrap();
+        let got_pairs: Vec<(String, Change)> =
+            got.iter().map(|c| (c.path.clone(), c.change)).collect();
+        assert_eq!(got_pairs, want, "{what}");
+        for c in &got {
+            assert_eq!(
+                c.old.as_ref(),
+                head_map.get(&c.path),
+                "{what}: old side of {}",
+                c.path
+            );
+        }
+    }
+
+    #[test]
+    fn matches_the_flattened_diff() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        assert_same(d, "unborn, no index");
+        for i in 0..30 {
+            write(d, &format!("src/m{i}/lib.c"), &format!("{i}\n"));
+        }
+        write(d, "a", "a\n");
+        write(d, "a-b/x", "x\n");
+        write(d, "deep/er/still/f.txt", "f\n");
+        write(d, "gone/one", "1\n");
+        write(d, "gone/two/three", "3\n");
+        write(d, "swap", "file\n");
+        for name in [
+            "x.txt",
+            "x/in",
+            "x-y/in",
+            "x0",
+            "x/deeper/more",
+            "a.c",
+            "a0",
+        ] {
+            write(d, name, &format!("{name}\n"));
+        }
+        git(d, &["add", "-A"]);
+        assert_same(d, "first commit: everything added");
+        git(d, &["commit", "-q", "-m", "one"]);
+        assert_same(d, "clean");
+
+        write(d, "src/m7/lib.c", "changed\n");
+        write(d, "deep/er/still/f.txt", "changed\n");
+        write(d, "deep/er/new.txt", "new\n");
+        write(d, "new/dir/file", "n\n");
+        std::fs::remove_dir_all(d.join("gone")).unwrap();
+        std::fs::remove_file(d.join("swap")).unwrap();
+        write(d, "swap/now-a-dir", "d\n");
+        std::os::unix::fs::symlink("a", d.join("link")).unwrap();
+        write(d, "unstaged-only", "u\n");
+        write(d, "x/in", "changed\n");
+        write(d, "x.txt", "changed\n");
+        std::fs::remove_file(d.join("x0")).unwrap();
+        write(d, "x0/now-a-dir", "d\n");
+        git(d, &["add", "-A", "--", ".", ":!unstaged-only"]);
+        git(d, &["update-index", "--chmod=+x", "a"]);
+        assert_same(d, "mixed changes");
+
+        // Without a cache tree at all (an index written from scratch).
+        let index = d.join(".git/index");
+        std::fs::remove_file(&index).unwrap();
+        git(d, &["read-tree", "--empty"]);
+        git(d, &["add", "-A", "--", ".", ":!unstaged-only"]);
+        assert_same(d, "no cache tree");
+        git(d, &["commit", "-q", "-m", "two"]);
+        assert_same(d, "clean again");
+
+        // A conflicted path (stages 1-3, no stage 0).
+        git(d, &["checkout", "-q", "-b", "side"]);
+        write(d, "src/m3/lib.c", "side\n");
+        git(d, &["commit", "-q", "-am", "side"]);
+        git(d, &["checkout", "-q", "main"]);
+        write(d, "src/m3/lib.c", "main\n");
+        write(d, "src/m4/lib.c", "main too\n");
+        git(d, &["commit", "-q", "-am", "main"]);
+        git(d, &["merge", "-q", "side"]);
+        assert_same(d, "conflicted merge");
+    }
+}
