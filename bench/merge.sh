@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Merge-driver benchmark (SPEC §8, issue 4): a 10,000-row index where each
 # side edits one row and appends one row. Times `reuse-surface merge-driver`
 # and, as the baseline, `git merge-file` on the same three files, runs them
@@ -34,14 +34,26 @@ for want in "row-$(printf %06d "$ROWS")" "row-$(printf %06d $((ROWS + 1)))" "ren
     grep -q -- "$want" "$work/check.yaml" || { echo "merged result lacks '$want'" >&2; exit 1; }
 done
 
-# Milliseconds (3 decimals) of wall time for one command.
-now_ns() { date +%s%N; }
-time_ms() {
-    t0=$(now_ns)
-    "$@" >/dev/null 2>&1 || true
-    t1=$(now_ns)
-    echo "$t0 $t1" | awk '{ printf "%.3f\n", ($2 - $1) / 1000000 }'
-}
+# Milliseconds (3 decimals) of wall time for one command. Timestamps come
+# from bash's $EPOCHREALTIME (no process started inside the timed window);
+# shells without it fall back to date(1), which adds the same fork/exec
+# overhead to both sides.
+if [ -n "${EPOCHREALTIME:-}" ]; then
+    time_ms() {
+        local t0=${EPOCHREALTIME/[.,]/}
+        "$@" >/dev/null 2>&1 || true
+        local t1=${EPOCHREALTIME/[.,]/}
+        awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f\n", d / 1000 }'
+    }
+else
+    time_ms() {
+        local t0 t1
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f\n", d / 1000000 }'
+    }
+fi
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 : > "$work/driver.ms"

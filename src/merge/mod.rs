@@ -36,7 +36,11 @@ pub struct Labels {
 
 impl Default for Labels {
     fn default() -> Self {
-        Labels { ours: "ours".into(), base: "base".into(), theirs: "theirs".into() }
+        Labels {
+            ours: "ours".into(),
+            base: "base".into(),
+            theirs: "theirs".into(),
+        }
     }
 }
 
@@ -50,9 +54,11 @@ impl Labels {
             .filter_map(|(_, v)| v.into_string().ok())
             .collect();
         match heads.as_slice() {
-            [name] if !name.is_empty() && !name.contains(['\n', '\r']) => {
-                Labels { ours: "HEAD".into(), base: "base".into(), theirs: name.clone() }
-            }
+            [name] if !name.is_empty() && !name.contains(['\n', '\r']) => Labels {
+                ours: "HEAD".into(),
+                base: "base".into(),
+                theirs: name.clone(),
+            },
             _ => Labels::default(),
         }
     }
@@ -74,7 +80,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { marker_size: 7, labels: Labels::default(), diff3: false, keys: BTreeMap::new() }
+        Options {
+            marker_size: 7,
+            labels: Labels::default(),
+            diff3: false,
+            keys: BTreeMap::new(),
+        }
     }
 }
 
@@ -91,15 +102,19 @@ pub enum Outcome {
 /// Merge three decoded texts (byte-order marks already removed).
 pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outcome {
     if ours == theirs || base == theirs {
-        return Outcome::Merged { text: ours.to_string(), conflicts: 0 };
+        return Outcome::Merged {
+            text: ours.to_string(),
+            conflicts: 0,
+        };
     }
     if base == ours {
-        return Outcome::Merged { text: theirs.to_string(), conflicts: 0 };
+        return Outcome::Merged {
+            text: theirs.to_string(),
+            conflicts: 0,
+        };
     }
     let fallback = |reason: String| Outcome::Fallback { reason };
-    let t0 = std::time::Instant::now();
-    let scan = |name: &str, text| block::scan(text).map_err(|e| format!("{name}: {e}"));
-    let docs = (scan("base", base), scan("ours", ours), scan("theirs", theirs));
+    let docs = scan_three(base, ours, theirs);
     let (b, o, t): (Doc, Doc, Doc) = match docs {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fallback(e),
@@ -114,38 +129,80 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outco
         block::Kind::Scalar(v) if v.is_null() && b.root.style == block::Style::Empty => None,
         _ => return fallback("base is not a mapping at the top".into()),
     };
-    let t1 = std::time::Instant::now();
     let mut merger = plan::Merger::new(&opts.keys);
-    let m = merger.value(b_root, &o.root, plan::From { node: &t.root, head: 0, col: 0 });
-    let mut renderer =
-        render::Renderer { ours, theirs, base, nl: crate::yaml::line_ending(ours), opts, conflicts: 0 };
+    let m = merger.value(
+        b_root,
+        &o.root,
+        plan::From {
+            node: &t.root,
+            head: 0,
+            col: 0,
+        },
+    );
+    let mut renderer = render::Renderer {
+        ours,
+        theirs,
+        base,
+        nl: crate::yaml::line_ending(ours),
+        opts,
+        conflicts: 0,
+    };
     let Ok(text) = renderer.root(&o.root, &m) else {
         return fallback("the conflict covers the whole document".into());
     };
     let conflicts = renderer.conflicts;
-    let t2 = std::time::Instant::now();
     // The written text must read back as exactly the merged data; with
     // conflicts, each side's resolution must still be a document we read.
     let verified = if conflicts == 0 {
-        let tv = std::time::Instant::now();
-        let out = block::scan(&text);
-        let tv2 = std::time::Instant::now();
-        let ok = out.as_ref().is_ok_and(|out| render::check(&out.root, &o.root, &m));
-        let tv3 = std::time::Instant::now();
-        drop(out);
-        eprintln!("VERIFY scan {:?} check {:?} drop {:?}", tv2 - tv, tv3 - tv2, tv3.elapsed());
-        ok
+        block::scan(&text).is_ok_and(|out| render::check(&out.root, &o.root, &m))
     } else {
         [Side::Ours, Side::Theirs].into_iter().all(|side| {
-            resolve(&text, side, opts.marker_size).is_some_and(|r| block::scan(&r).is_ok_and(|d| d.root.is_map()))
+            resolve(&text, side, opts.marker_size).is_some_and(|r| {
+                block::scan(&r)
+                    .is_ok_and(|d| d.root.is_map() || d.root.style == block::Style::Empty)
+            })
         })
     };
-    eprintln!("TIMING scan {:?} merge+render {:?} verify {:?}", t1 - t0, t2 - t1, t2.elapsed());
     if !verified {
-        return fallback("internal check failed: the structural result did not read back as the merged data".into());
+        return fallback(
+            "internal check failed: the structural result did not read back as the merged data"
+                .into(),
+        );
     }
     Outcome::Merged { text, conflicts }
 }
+
+/// Scan the three inputs, base and theirs on helper threads beside ours
+/// (scans are independent and dominate the driver's time).
+fn scan_three<'t>(
+    base: &'t str,
+    ours: &'t str,
+    theirs: &'t str,
+) -> (ScanResult<'t>, ScanResult<'t>, ScanResult<'t>) {
+    fn scan<'t>(name: &str, text: &'t str) -> ScanResult<'t> {
+        block::scan(text).map_err(|e| format!("{name}: {e}"))
+    }
+    std::thread::scope(|s| {
+        let bt = std::thread::Builder::new().spawn_scoped(s, || scan("base", base));
+        let tt = std::thread::Builder::new().spawn_scoped(s, || scan("theirs", theirs));
+        let od = scan("ours", ours);
+        let b = match bt {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err("base: scanner thread failed".into())),
+            Err(_) => scan("base", base),
+        };
+        let t = match tt {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err("theirs: scanner thread failed".into())),
+            Err(_) => scan("theirs", theirs),
+        };
+        (b, od, t)
+    })
+}
+
+type ScanResult<'t> = std::result::Result<Doc<'t>, String>;
 
 /// A side of a conflict block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +221,10 @@ pub fn resolve(text: &str, side: Side, marker_size: usize) -> Option<String> {
     let close = ">".repeat(marker_size);
     let is = |line: &str, m: &str| {
         let l = line.trim_end_matches(['\n', '\r']);
-        l == m || (l.starts_with(m) && l[m.len()..].starts_with(' ') && !l[m.len()..].starts_with(&m[..1]))
+        l == m
+            || (l.starts_with(m)
+                && l[m.len()..].starts_with(' ')
+                && !l[m.len()..].starts_with(&m[..1]))
     };
     #[derive(PartialEq)]
     enum St {
@@ -197,24 +257,38 @@ pub fn resolve(text: &str, side: Side, marker_size: usize) -> Option<String> {
 /// declared registry kind. A missing or unreadable config means defaults.
 pub fn configured_keys(config: &Path) -> BTreeMap<String, String> {
     let mut keys = BTreeMap::new();
-    let Ok(bytes) = std::fs::read(config) else { return keys };
-    let value = match crate::yaml::decode(&bytes).map_err(|e| e.message).and_then(|t| crate::yaml::parse(t).map_err(|e| e.message)) {
+    let Ok(bytes) = std::fs::read(config) else {
+        return keys;
+    };
+    let value = match crate::yaml::decode(&bytes)
+        .map_err(|e| e.message)
+        .and_then(|t| crate::yaml::parse(t).map_err(|e| e.message))
+    {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("reuse-surface merge-driver: {}: {e}; using the default merge keys", config.display());
+            eprintln!(
+                "reuse-surface merge-driver: {}: {e}; using the default merge keys",
+                config.display()
+            );
             return keys;
         }
     };
     if let Some(kinds) = value.get("kinds").and_then(|k| k.as_object()) {
         for kind in kinds.values() {
-            if let (Some(list), Some(key)) = (kind.get("list").and_then(|v| v.as_str()), kind.get("key").and_then(|v| v.as_str()))
-                && !key.is_empty()
+            if let (Some(list), Some(key)) = (
+                kind.get("list").and_then(|v| v.as_str()),
+                kind.get("key").and_then(|v| v.as_str()),
+            ) && !key.is_empty()
             {
                 keys.insert(list.to_string(), key.to_string());
             }
         }
     }
-    if let Some(map) = value.get("merge").and_then(|m| m.get("keys")).and_then(|k| k.as_object()) {
+    if let Some(map) = value
+        .get("merge")
+        .and_then(|m| m.get("keys"))
+        .and_then(|k| k.as_object())
+    {
         for (list, key) in map {
             if let Some(key) = key.as_str().filter(|k| !k.is_empty()) {
                 keys.insert(list.clone(), key.to_string());
@@ -226,7 +300,13 @@ pub fn configured_keys(config: &Path) -> BTreeMap<String, String> {
 
 /// Merge `ours` with `theirs` against `base`, writing the result into
 /// `ours`; returns git's expected exit code (0 clean, 1 conflicts).
-pub fn merge_driver(base: &Path, ours: &Path, theirs: &Path, marker_size: usize, path: Option<&str>) -> Result<i32> {
+pub fn merge_driver(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    marker_size: usize,
+    path: Option<&str>,
+) -> Result<i32> {
     merge_driver_with_labels(base, ours, theirs, marker_size, path, Labels::from_env())
 }
 
@@ -250,14 +330,30 @@ pub fn merge_driver_with_labels(
         return Ok(0);
     }
     let name = path.unwrap_or("index");
-    let decoded = (crate::yaml::decode(&bb), crate::yaml::decode(&ob), crate::yaml::decode(&tb));
+    let decoded = (
+        crate::yaml::decode(&bb),
+        crate::yaml::decode(&ob),
+        crate::yaml::decode(&tb),
+    );
     let (b, o, t) = match decoded {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            return fallback(base, ours, theirs, marker_size, &labels, &format!("{name}: {}", e.message));
+            return fallback(
+                base,
+                ours,
+                theirs,
+                marker_size,
+                &labels,
+                &format!("{name}: {}", e.message),
+            );
         }
     };
-    let mut opts = Options { marker_size, labels, diff3: false, keys: configured_keys(Path::new("registry/config.yaml")) };
+    let mut opts = Options {
+        marker_size,
+        labels,
+        diff3: false,
+        keys: configured_keys(Path::new("registry/config.yaml")),
+    };
     let mut outcome = merge_text(b, o, t, &opts);
     if matches!(outcome, Outcome::Merged { conflicts: 1.., .. }) && conflict_style_is_diff3() {
         opts.diff3 = true;
@@ -265,14 +361,25 @@ pub fn merge_driver_with_labels(
     }
     match outcome {
         Outcome::Merged { text, conflicts } => {
-            let bom: &[u8] = if ob.starts_with("\u{feff}".as_bytes()) { "\u{feff}".as_bytes() } else { b"" };
+            let bom: &[u8] = if ob.starts_with("\u{feff}".as_bytes()) {
+                "\u{feff}".as_bytes()
+            } else {
+                b""
+            };
             let mut bytes = Vec::with_capacity(bom.len() + text.len());
             bytes.extend_from_slice(bom);
             bytes.extend_from_slice(text.as_bytes());
             write_atomic(ours, &bytes)?;
             Ok(i32::from(conflicts > 0))
         }
-        Outcome::Fallback { reason } => fallback(base, ours, theirs, marker_size, &opts.labels, &format!("{name}: {reason}")),
+        Outcome::Fallback { reason } => fallback(
+            base,
+            ours,
+            theirs,
+            marker_size,
+            &opts.labels,
+            &format!("{name}: {reason}"),
+        ),
     }
 }
 
@@ -282,12 +389,24 @@ fn conflict_style_is_diff3() -> bool {
         .args(["config", "--get", "merge.conflictStyle"])
         .output()
         .ok()
-        .is_some_and(|o| matches!(String::from_utf8_lossy(&o.stdout).trim(), "diff3" | "zdiff3"))
+        .is_some_and(|o| {
+            matches!(
+                String::from_utf8_lossy(&o.stdout).trim(),
+                "diff3" | "zdiff3"
+            )
+        })
 }
 
 /// git's own line merge of the same three files, written atomically into
 /// `ours`; returns 0 when clean, 1 with conflicts.
-fn fallback(base: &Path, ours: &Path, theirs: &Path, marker_size: usize, labels: &Labels, reason: &str) -> Result<i32> {
+fn fallback(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    marker_size: usize,
+    labels: &Labels,
+    reason: &str,
+) -> Result<i32> {
     eprintln!("reuse-surface merge-driver: {reason}; falling back to git merge-file");
     let out = Command::new("git")
         .arg("merge-file")
@@ -304,21 +423,38 @@ fn fallback(base: &Path, ours: &Path, theirs: &Path, marker_size: usize, labels:
             write_atomic(ours, &out.stdout)?;
             Ok(i32::from(code > 0))
         }
-        _ => Err(Error::git(format!("git merge-file failed: {}", String::from_utf8_lossy(&out.stderr).trim()))),
+        _ => Err(Error::git(format!(
+            "git merge-file failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
     }
 }
 
 /// Replace `path`'s content without ever leaving it half-written: write a
 /// temporary file beside it, then rename it over.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(|| "merge".into(), |n| n.to_string_lossy().into_owned());
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "merge".into(), |n| n.to_string_lossy().into_owned());
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.reuse-surface-{}-{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        let tmp = dir.join(format!(
+            ".{name}.reuse-surface-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1
+            }
             Err(e) => return Err(Error::io(&tmp, e)),
         }
     };

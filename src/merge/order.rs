@@ -7,8 +7,8 @@
 //! side. Every tie is broken by the rows' keys, never by which side is
 //! "ours", so swapping the sides gives the same order.
 
-use super::plan::MItem;
 use super::fast::FastMap;
+use super::plan::MItem;
 use std::borrow::Cow;
 
 /// One row of the merged list before ordering: its key, its position in
@@ -24,14 +24,21 @@ fn sorted<S: AsRef<str>>(keys: &[S]) -> bool {
     keys.windows(2).all(|w| w[0].as_ref() < w[1].as_ref())
 }
 
-pub fn order<'a>(els: Vec<El<'a, '_>>, bkeys: &[Cow<str>], okeys: &[Cow<str>], tkeys: &[Cow<str>]) -> Vec<MItem<'a>> {
+pub fn order<'a>(
+    els: Vec<El<'a, '_>>,
+    bkeys: &[Cow<str>],
+    okeys: &[Cow<str>],
+    tkeys: &[Cow<str>],
+) -> Vec<MItem<'a>> {
     let mut els = els;
     if sorted(bkeys) && sorted(okeys) && sorted(tkeys) {
         els.sort_by(|a, b| a.key.cmp(b.key));
         return els.into_iter().map(|e| e.item).collect();
     }
     let n = els.len();
-    let common: Vec<usize> = (0..n).filter(|&i| els[i].oi.is_some() && els[i].ti.is_some()).collect();
+    let common: Vec<usize> = (0..n)
+        .filter(|&i| els[i].oi.is_some() && els[i].ti.is_some())
+        .collect();
     let mut p_o = common.clone();
     p_o.sort_by_key(|&i| els[i].oi);
     let mut p_t = common;
@@ -40,9 +47,16 @@ pub fn order<'a>(els: Vec<El<'a, '_>>, bkeys: &[Cow<str>], okeys: &[Cow<str>], t
     let skeleton = if p_o == p_t {
         p_o
     } else {
-        let bpos: FastMap<&str, usize> = bkeys.iter().enumerate().map(|(i, k)| (k.as_ref(), i)).collect();
+        let bpos: FastMap<&str, usize> = bkeys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_ref(), i))
+            .collect();
         let reordered = |p: &[usize]| {
-            let pos: Vec<usize> = p.iter().filter_map(|&i| bpos.get(els[i].key).copied()).collect();
+            let pos: Vec<usize> = p
+                .iter()
+                .filter_map(|&i| bpos.get(els[i].key).copied())
+                .collect();
             !pos.windows(2).all(|w| w[0] < w[1])
         };
         let (ro, rt) = (reordered(&p_o), reordered(&p_t));
@@ -89,7 +103,9 @@ pub fn order<'a>(els: Vec<El<'a, '_>>, bkeys: &[Cow<str>], okeys: &[Cow<str>], t
         if a.is_empty() || b.is_empty() {
             out.extend(a);
             out.extend(b);
-        } else if sorted(&a.iter().map(|&i| key(i)).collect::<Vec<_>>()) && sorted(&b.iter().map(|&i| key(i)).collect::<Vec<_>>()) {
+        } else if sorted(&a.iter().map(|&i| key(i)).collect::<Vec<_>>())
+            && sorted(&b.iter().map(|&i| key(i)).collect::<Vec<_>>())
+        {
             let (mut x, mut y) = (a.into_iter().peekable(), b.into_iter().peekable());
             while let (Some(&i), Some(&j)) = (x.peek(), y.peek()) {
                 if key(i) < key(j) {

@@ -4,10 +4,10 @@
 //! is replaced by theirs' node or a computed scalar, has entries or items
 //! added, removed or reordered, or is in conflict.
 
+use super::fast::{FastMap, FastSet};
 use super::order::{self, El};
 use crate::yaml::block::{Entry, Item, Kind, Node, Style, node_eq};
 use serde_json::Value;
-use super::fast::{FastMap, FastSet};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -23,11 +23,19 @@ pub struct From<'a> {
 
 impl<'a> From<'a> {
     pub fn entry(e: &'a Entry<'a>) -> Self {
-        From { node: &e.value, head: e.colon_end, col: e.key_span.start - e.line_start }
+        From {
+            node: &e.value,
+            head: e.colon_end,
+            col: e.key_span.start - e.line_start,
+        }
     }
 
     pub fn item(i: &'a Item<'a>) -> Self {
-        From { node: &i.value, head: i.dash + 1, col: i.dash - i.line_start }
+        From {
+            node: &i.value,
+            head: i.dash + 1,
+            col: i.dash - i.line_start,
+        }
     }
 }
 
@@ -53,17 +61,35 @@ pub enum M<'a> {
 /// are the matching entries of theirs and base, when they exist.
 #[derive(Debug)]
 pub enum MEnt<'a> {
-    Keep { o: usize, t: Option<&'a Entry<'a>>, b: Option<&'a Entry<'a>>, m: M<'a> },
+    Keep {
+        o: usize,
+        t: Option<&'a Entry<'a>>,
+        b: Option<&'a Entry<'a>>,
+        m: M<'a>,
+    },
     Add(&'a Entry<'a>),
-    Conflict { o: Option<usize>, t: Option<&'a Entry<'a>>, b: Option<&'a Entry<'a>> },
+    Conflict {
+        o: Option<usize>,
+        t: Option<&'a Entry<'a>>,
+        b: Option<&'a Entry<'a>>,
+    },
 }
 
 /// One item of a merged sequence, like [`MEnt`].
 #[derive(Debug)]
 pub enum MItem<'a> {
-    Keep { o: usize, t: Option<&'a Item<'a>>, b: Option<&'a Item<'a>>, m: M<'a> },
+    Keep {
+        o: usize,
+        t: Option<&'a Item<'a>>,
+        b: Option<&'a Item<'a>>,
+        m: M<'a>,
+    },
     Add(&'a Item<'a>),
-    Conflict { o: Option<usize>, t: Option<&'a Item<'a>>, b: Option<&'a Item<'a>> },
+    Conflict {
+        o: Option<usize>,
+        t: Option<&'a Item<'a>>,
+        b: Option<&'a Item<'a>>,
+    },
 }
 
 /// Walks the three trees. `keys` maps the dotted path of a list (mapping
@@ -78,25 +104,35 @@ const DEFAULT_KEY: &str = "id";
 
 impl<'a, 'k> Merger<'a, 'k> {
     pub fn new(keys: &'k BTreeMap<String, String>) -> Self {
-        Merger { keys, path: Vec::new() }
+        Merger {
+            keys,
+            path: Vec::new(),
+        }
     }
 
     /// Merge one node: `b` is base's node (absent when the node is new on
     /// both sides), `o` ours', `t` theirs'.
     pub fn value(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: From<'a>) -> M<'a> {
         let tn = t.node;
+        let same_kind = (o.is_map() && tn.is_map()) || (o.is_seq() && tn.is_seq());
+        // A base the scanner could only read as a whole (an opaque
+        // collection) cannot be merged into: never treat it as absent.
+        let opaque_base =
+            b.is_some_and(|b| matches!(&b.kind, Kind::Opaque(v) if v.is_object() || v.is_array()));
+        // Block collections of the same kind merge entry by entry or row by
+        // row (which also finds when nothing changed) without comparing
+        // the whole subtrees first.
+        if same_kind && o.style == Style::Block && !opaque_base {
+            return self.descend(b, o, t);
+        }
         if node_eq(o, tn) {
             return M::Same;
         }
         let ours_unchanged = b.is_some_and(|b| node_eq(b, o));
         // A flow collection ours did not touch is simply replaced by
         // theirs (keeps theirs' layout, e.g. `[]` growing into block rows).
-        let descend = !(o.style == Style::Flow && ours_unchanged);
-        if descend && o.is_map() && tn.is_map() {
-            return self.map(b.filter(|b| b.is_map()), o, tn);
-        }
-        if descend && o.is_seq() && tn.is_seq() {
-            return self.seq(b.filter(|b| b.is_seq()), o, t);
+        if same_kind && !ours_unchanged && !opaque_base {
+            return self.descend(b, o, t);
         }
         if ours_unchanged {
             return M::Take(t);
@@ -105,6 +141,14 @@ impl<'a, 'k> Merger<'a, 'k> {
             return M::Same;
         }
         self.special(b, o, t).unwrap_or(M::Conflict)
+    }
+
+    fn descend(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: From<'a>) -> M<'a> {
+        if o.is_map() {
+            self.map(b.filter(|b| b.is_map()), o, t.node)
+        } else {
+            self.seq(b.filter(|b| b.is_seq()), o, t)
+        }
     }
 
     /// `updated` takes the later date; `vector` merges per dimension.
@@ -156,13 +200,32 @@ impl<'a, 'k> Merger<'a, 'k> {
             let be = bi_of.get(bes, &oe.key);
             self.path.push(oe.key.as_ref());
             let el = match (te, be) {
-                (Some(te), _) => match self.value(be.map(|e| &e.value), &oe.value, From::entry(te)) {
-                    M::Conflict => Some(MEnt::Conflict { o: Some(oi), t: Some(te), b: be }),
-                    m => Some(MEnt::Keep { o: oi, t: Some(te), b: be, m }),
+                (Some(te), _) => match self.value(be.map(|e| &e.value), &oe.value, From::entry(te))
+                {
+                    M::Conflict => Some(MEnt::Conflict {
+                        o: Some(oi),
+                        t: Some(te),
+                        b: be,
+                    }),
+                    m => Some(MEnt::Keep {
+                        o: oi,
+                        t: Some(te),
+                        b: be,
+                        m,
+                    }),
                 },
                 (None, Some(be)) if node_eq(&be.value, &oe.value) => None,
-                (None, Some(be)) => Some(MEnt::Conflict { o: Some(oi), t: None, b: Some(be) }),
-                (None, None) => Some(MEnt::Keep { o: oi, t: None, b: None, m: M::Same }),
+                (None, Some(be)) => Some(MEnt::Conflict {
+                    o: Some(oi),
+                    t: None,
+                    b: Some(be),
+                }),
+                (None, None) => Some(MEnt::Keep {
+                    o: oi,
+                    t: None,
+                    b: None,
+                    m: M::Same,
+                }),
             };
             self.path.pop();
             per_ours.push(el);
@@ -178,7 +241,11 @@ impl<'a, 'k> Merger<'a, 'k> {
             }
             let el = match bi_of.get(bes, &te.key) {
                 Some(be) if node_eq(&be.value, &te.value) => continue,
-                Some(be) => MEnt::Conflict { o: None, t: Some(te), b: Some(be) },
+                Some(be) => MEnt::Conflict {
+                    o: None,
+                    t: Some(te),
+                    b: Some(be),
+                },
                 None => MEnt::Add(te),
             };
             after[anchor].push(el);
@@ -191,7 +258,10 @@ impl<'a, 'k> Merger<'a, 'k> {
             out.extend(more);
         }
         let unchanged = out.len() == oes.len()
-            && out.iter().enumerate().all(|(i, e)| matches!(e, MEnt::Keep { o, m: M::Same, .. } if *o == i));
+            && out
+                .iter()
+                .enumerate()
+                .all(|(i, e)| matches!(e, MEnt::Keep { o, m: M::Same, .. } if *o == i));
         if unchanged { M::Same } else { M::Map(out) }
     }
 
@@ -201,7 +271,9 @@ impl<'a, 'k> Merger<'a, 'k> {
         let field = if self.keys.is_empty() {
             DEFAULT_KEY
         } else {
-            self.keys.get(&self.path.join(".")).map_or(DEFAULT_KEY, String::as_str)
+            self.keys
+                .get(&self.path.join("."))
+                .map_or(DEFAULT_KEY, String::as_str)
         };
         let row_keys = |items: &'a [Item<'a>]| keys_of(items, |n| row_key(n, field));
         let scalar_keys = |items: &'a [Item<'a>]| keys_of(items, scalar_key);
@@ -214,6 +286,9 @@ impl<'a, 'k> Merger<'a, 'k> {
         };
         let Some((okeys, tkeys, bkeys)) = keys else {
             // Not a keyed list: a value like any other.
+            if node_eq(o, t.node) {
+                return M::Same;
+            }
             if b.is_some_and(|b| node_eq(b, o)) {
                 return M::Take(t);
             }
@@ -222,31 +297,85 @@ impl<'a, 'k> Merger<'a, 'k> {
             }
             return M::Conflict;
         };
-        let bpos: FastMap<&str, usize> = bkeys.iter().enumerate().map(|(i, k)| (k.as_ref(), i)).collect();
-        let tpos: FastMap<&str, usize> = tkeys.iter().enumerate().map(|(i, k)| (k.as_ref(), i)).collect();
-        let opos: FastMap<&str, usize> = okeys.iter().enumerate().map(|(i, k)| (k.as_ref(), i)).collect();
+        let bpos: FastMap<&str, usize> = bkeys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_ref(), i))
+            .collect();
+        let tpos: FastMap<&str, usize> = tkeys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_ref(), i))
+            .collect();
+        let opos: FastMap<&str, usize> = okeys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_ref(), i))
+            .collect();
         let mut els: Vec<El<'a, '_>> = Vec::with_capacity(ois.len() + 8);
         for (oi, key) in okeys.iter().enumerate() {
             let (on, bi) = (&ois[oi], bpos.get(key.as_ref()).map(|&i| &bis[i]));
             let el = match tpos.get(key.as_ref()).map(|&i| &tis[i]) {
                 Some(ti) => {
                     let item = if !rows || node_eq(&on.value, &ti.value) {
-                        MItem::Keep { o: oi, t: Some(ti), b: bi, m: M::Same }
+                        MItem::Keep {
+                            o: oi,
+                            t: Some(ti),
+                            b: bi,
+                            m: M::Same,
+                        }
                     } else if bi.is_none() {
                         // The same new key added differently on both sides.
-                        MItem::Conflict { o: Some(oi), t: Some(ti), b: None }
+                        MItem::Conflict {
+                            o: Some(oi),
+                            t: Some(ti),
+                            b: None,
+                        }
                     } else {
                         match self.value(bi.map(|i| &i.value), &on.value, From::item(ti)) {
-                            M::Conflict => MItem::Conflict { o: Some(oi), t: Some(ti), b: bi },
-                            m => MItem::Keep { o: oi, t: Some(ti), b: bi, m },
+                            M::Conflict => MItem::Conflict {
+                                o: Some(oi),
+                                t: Some(ti),
+                                b: bi,
+                            },
+                            m => MItem::Keep {
+                                o: oi,
+                                t: Some(ti),
+                                b: bi,
+                                m,
+                            },
                         }
                     };
-                    El { key, oi: Some(oi), ti: tpos.get(key.as_ref()).copied(), item }
+                    El {
+                        key,
+                        oi: Some(oi),
+                        ti: tpos.get(key.as_ref()).copied(),
+                        item,
+                    }
                 }
                 None => match bi {
                     Some(bi) if node_eq(&bi.value, &on.value) => continue,
-                    Some(bi) => El { key, oi: Some(oi), ti: None, item: MItem::Conflict { o: Some(oi), t: None, b: Some(bi) } },
-                    None => El { key, oi: Some(oi), ti: None, item: MItem::Keep { o: oi, t: None, b: None, m: M::Same } },
+                    Some(bi) => El {
+                        key,
+                        oi: Some(oi),
+                        ti: None,
+                        item: MItem::Conflict {
+                            o: Some(oi),
+                            t: None,
+                            b: Some(bi),
+                        },
+                    },
+                    None => El {
+                        key,
+                        oi: Some(oi),
+                        ti: None,
+                        item: MItem::Keep {
+                            o: oi,
+                            t: None,
+                            b: None,
+                            m: M::Same,
+                        },
+                    },
                 },
             };
             els.push(el);
@@ -258,14 +387,26 @@ impl<'a, 'k> Merger<'a, 'k> {
             let tn = &tis[ti];
             let item = match bpos.get(key.as_ref()).map(|&i| &bis[i]) {
                 Some(bi) if node_eq(&bi.value, &tn.value) => continue,
-                Some(bi) => MItem::Conflict { o: None, t: Some(tn), b: Some(bi) },
+                Some(bi) => MItem::Conflict {
+                    o: None,
+                    t: Some(tn),
+                    b: Some(bi),
+                },
                 None => MItem::Add(tn),
             };
-            els.push(El { key, oi: None, ti: Some(ti), item });
+            els.push(El {
+                key,
+                oi: None,
+                ti: Some(ti),
+                item,
+            });
         }
         let items = order::order(els, &bkeys, &okeys, &tkeys);
         let unchanged = items.len() == ois.len()
-            && items.iter().enumerate().all(|(i, e)| matches!(e, MItem::Keep { o, m: M::Same, .. } if *o == i));
+            && items
+                .iter()
+                .enumerate()
+                .all(|(i, e)| matches!(e, MItem::Keep { o, m: M::Same, .. } if *o == i));
         if unchanged { M::Same } else { M::Seq(items) }
     }
 }
@@ -282,7 +423,13 @@ impl<'a> Index<'a> {
         if entries.len() <= 16 {
             Index::Linear
         } else {
-            Index::Hashed(entries.iter().enumerate().map(|(i, e)| (e.key.as_ref(), i)).collect())
+            Index::Hashed(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.as_ref(), i))
+                    .collect(),
+            )
         }
     }
 
@@ -300,7 +447,10 @@ impl<'a> Index<'a> {
 
 /// The keys of a list's items, or `None` when an item has none or two
 /// items share one.
-fn keys_of<'a>(items: &'a [Item<'a>], key: impl Fn(&'a Node<'a>) -> Option<Cow<'a, str>>) -> Option<Vec<Cow<'a, str>>> {
+fn keys_of<'a>(
+    items: &'a [Item<'a>],
+    key: impl Fn(&'a Node<'a>) -> Option<Cow<'a, str>>,
+) -> Option<Vec<Cow<'a, str>>> {
     let keys: Vec<Cow<'a, str>> = items.iter().map(|i| key(&i.value)).collect::<Option<_>>()?;
     let mut seen = FastSet::with_capacity_and_hasher(keys.len(), Default::default());
     keys.iter().all(|k| seen.insert(k.as_ref())).then_some(keys)
@@ -330,7 +480,13 @@ fn scalar_key<'a>(node: &'a Node) -> Option<Cow<'a, str>> {
 fn is_date_like(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// `D<n>/A<n>/C<n>/R<n>`.

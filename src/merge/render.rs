@@ -4,10 +4,13 @@
 //! (comments, blank lines, quoting, line endings); replaced values, added
 //! entries and rows are copied from theirs' text, re-indented to ours'
 //! columns and converted to ours' line ending. Conflicts are whole lines:
-//! the disputed entry (field) or item (row), with standard markers. When a
-//! conflict cannot be placed on whole lines of the node it belongs to (a
-//! field inside a one-line flow mapping, a deleted first key of a row that
-//! starts on the dash line), it escalates to the enclosing entry or row.
+//! the disputed entry (field) or item (row), with standard markers. A row
+//! whose dash-line entry goes away or is disputed gets another of its
+//! entries moved onto the dash line (key order is not data). A conflict
+//! that cannot be placed on whole lines of the node it belongs to (a field
+//! inside a one-line flow mapping) escalates to the enclosing entry or row.
+//! A block scalar keeping its final line breaks (`|+`) owns the blank lines
+//! after it, so edits never leave other blank lines right behind one.
 
 use super::Options;
 use super::plan::{From, M, MEnt, MItem};
@@ -22,6 +25,9 @@ struct Edit {
     start: usize,
     end: usize,
     text: String,
+    /// The text ends with a block scalar keeping its final line breaks:
+    /// blank lines of ours right after it must go (they would join it).
+    open: bool,
 }
 
 /// Texts of the three sides and the output settings.
@@ -42,20 +48,61 @@ impl<'a> Renderer<'a> {
         match m {
             M::Same => {}
             M::Take(_) if root.style == Style::Flow => return Ok(self.theirs.to_string()),
-            M::Map(ments) if ments.is_empty() => edits.push(Edit { start: root.span.start, end: root.span.end, text: "{}".into() }),
+            M::Map(ments) if ments.is_empty() => edits.push(Edit {
+                start: root.span.start,
+                end: root.span.end,
+                text: "{}".into(),
+                open: false,
+            }),
+            M::Map(ments) if root.style == Style::Flow && root.entries().is_empty() => {
+                // `{}` gaining keys: write them as a block mapping.
+                let mut text = String::new();
+                for el in ments {
+                    text.push_str(&match el {
+                        MEnt::Add(te) => self.theirs_entry(te, 0, ""),
+                        MEnt::Conflict { o: None, t, b } => self.entry_conflict(None, *t, *b, 0),
+                        _ => return Err(Escalate),
+                    });
+                }
+                let open = matches!(ments.last(), Some(MEnt::Add(te)) if te.value.open);
+                let (end, text) = if open {
+                    (line_next(self.ours, root.span.end), text)
+                } else {
+                    let text = text.strip_suffix(self.nl).unwrap_or(&text).to_string();
+                    (root.span.end, text)
+                };
+                edits.push(Edit {
+                    start: root.span.start,
+                    end,
+                    text,
+                    open,
+                });
+            }
             M::Map(_) if root.style == Style::Flow => {
                 let text = self.flow(root, m)?;
-                edits.push(Edit { start: root.span.start, end: root.span.end, text });
+                edits.push(Edit {
+                    start: root.span.start,
+                    end: root.span.end,
+                    text,
+                    open: false,
+                });
             }
             M::Map(ments) => self.block_map(root, ments, &mut edits)?,
             _ => return Err(Escalate),
         }
-        Ok(apply(self.ours, 0, self.ours.len(), edits))
+        apply(self.ours, 0, self.ours.len(), edits).ok_or(Escalate)
     }
 
     /// Render the merged value of ours' node `o`, whose header (`:` or
     /// `-`) ends at `head`, in a parent indented to column `col`.
-    fn value(&mut self, o: &Node, head: usize, col: usize, m: &M, edits: &mut Vec<Edit>) -> Result<(), Escalate> {
+    fn value(
+        &mut self,
+        o: &Node,
+        head: usize,
+        col: usize,
+        m: &M,
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), Escalate> {
         match m {
             M::Same => Ok(()),
             M::Take(f) => {
@@ -63,34 +110,113 @@ impl<'a> Renderer<'a> {
                 Ok(())
             }
             M::Scalar(v) => {
-                let text = match (o.style, v) {
-                    (Style::Plain | Style::Single | Style::Double, Value::String(s)) => {
-                        crate::yaml::render_like(&self.ours[o.span.clone()], s)
-                    }
-                    _ => format!(" {}", scalar_text(v)),
+                let edit = match (o.style, v) {
+                    // A one-line scalar: replace its token, in its quoting.
+                    (Style::Plain | Style::Single | Style::Double, _) => Edit {
+                        start: o.span.start,
+                        end: o.span.end,
+                        text: match v {
+                            Value::String(s) => {
+                                crate::yaml::render_like(&self.ours[o.span.clone()], s)
+                            }
+                            other => scalar_text(other),
+                        },
+                        open: false,
+                    },
+                    _ => Edit {
+                        start: head,
+                        end: self.value_end(o, head, true),
+                        text: format!(" {}", scalar_text(v)),
+                        open: false,
+                    },
                 };
-                match o.style {
-                    Style::Plain | Style::Single | Style::Double => edits.push(Edit { start: o.span.start, end: o.span.end, text }),
-                    _ => edits.push(Edit { start: head, end: self.value_end(o, head, true), text }),
+                edits.push(edit);
+                Ok(())
+            }
+            M::Seq(mitems)
+                if o.style == Style::Flow && o.items().is_empty() && !mitems.is_empty() =>
+            {
+                // `key: []` gaining rows: write them as a block sequence.
+                let icol = col + 2;
+                let mut text = String::new();
+                for el in mitems {
+                    text.push_str(&self.item_text_new(el, icol)?);
                 }
+                let open = matches!(mitems.last(), Some(MItem::Add(ti)) if ti.value.open);
+                edits.push(self.block_in_place(o, head, text, open));
+                Ok(())
+            }
+            M::Map(ments)
+                if o.style == Style::Flow && o.entries().is_empty() && !ments.is_empty() =>
+            {
+                let icol = col + 2;
+                let mut text = String::new();
+                for el in ments {
+                    text.push_str(&match el {
+                        MEnt::Add(te) => self.theirs_entry(te, icol, &" ".repeat(icol)),
+                        MEnt::Conflict { o: None, t, b } => self.entry_conflict(None, *t, *b, icol),
+                        _ => return Err(Escalate),
+                    });
+                }
+                let open = matches!(ments.last(), Some(MEnt::Add(te)) if te.value.open);
+                edits.push(self.block_in_place(o, head, text, open));
                 Ok(())
             }
             M::Map(_) | M::Seq(_) if o.style == Style::Flow => {
                 let text = self.flow(o, m)?;
-                edits.push(Edit { start: o.span.start, end: o.span.end, text });
+                edits.push(Edit {
+                    start: o.span.start,
+                    end: o.span.end,
+                    text,
+                    open: false,
+                });
                 Ok(())
             }
             M::Map(ments) if ments.is_empty() => {
-                edits.push(Edit { start: head, end: self.value_end(o, head, true), text: " {}".into() });
+                edits.push(Edit {
+                    start: head,
+                    end: self.value_end(o, head, true),
+                    text: " {}".into(),
+                    open: false,
+                });
                 Ok(())
             }
             M::Seq(items) if items.is_empty() => {
-                edits.push(Edit { start: head, end: self.value_end(o, head, true), text: " []".into() });
+                edits.push(Edit {
+                    start: head,
+                    end: self.value_end(o, head, true),
+                    text: " []".into(),
+                    open: false,
+                });
                 Ok(())
             }
             M::Map(ments) => self.block_map(o, ments, edits),
             M::Seq(items) => self.block_seq(o, items, edits),
             M::Conflict => Err(Escalate),
+        }
+    }
+
+    /// Replace ours' empty flow value after `head` by block lines `text`
+    /// (each ending with a line break) starting on the next line.
+    fn block_in_place(&self, o: &Node, head: usize, text: String, open: bool) -> Edit {
+        let end = self.value_end(o, head, true);
+        if open {
+            // Ends with a `|+` scalar: take ours' line break too, and let
+            // blank lines after it go.
+            Edit {
+                start: head,
+                end: line_next(self.ours, end),
+                text: format!("{}{text}", self.nl),
+                open,
+            }
+        } else {
+            let text = format!("{}{}", self.nl, text.strip_suffix(self.nl).unwrap_or(&text));
+            Edit {
+                start: head,
+                end,
+                text,
+                open,
+            }
         }
     }
 
@@ -101,33 +227,211 @@ impl<'a> Renderer<'a> {
         if o.style == Style::Block || o.multiline || !multi {
             return end;
         }
-        let line_end = self.ours[end..].find('\n').map_or(self.ours.len(), |p| end + p);
-        if line_end > end && self.ours.as_bytes()[line_end - 1] == b'\r' { line_end - 1 } else { line_end }
+        let line_end = self.ours[end..]
+            .find('\n')
+            .map_or(self.ours.len(), |p| end + p);
+        if line_end > end && self.ours.as_bytes()[line_end - 1] == b'\r' {
+            line_end - 1
+        } else {
+            line_end
+        }
     }
 
     /// Replace ours' value with theirs', keeping ours' key or dash.
     fn take(&self, o: &Node, head: usize, col: usize, f: &From, edits: &mut Vec<Edit>) {
-        let src = if f.node.style == Style::Empty { "" } else { &self.theirs[f.head..f.node.span.end.max(f.head)] };
+        let open = f.node.open;
+        let src_end = if open {
+            line_next(self.theirs, f.node.span.end)
+        } else {
+            f.node.span.end.max(f.head)
+        };
+        let src = if f.node.style == Style::Empty {
+            ""
+        } else {
+            &self.theirs[f.head..src_end]
+        };
         let multi = src.contains('\n');
         let text = reindent(src, col as isize - f.col as isize, false, self.nl);
-        edits.push(Edit { start: head, end: self.value_end(o, head, multi), text });
+        let mut end = self.value_end(o, head, multi);
+        if open {
+            // Theirs' value keeps its final line breaks: it ends a line of
+            // its own, and blank lines of ours after it must go.
+            end = line_next(self.ours, end);
+        }
+        edits.push(Edit {
+            start: head,
+            end,
+            text,
+            open,
+        });
     }
 
-    fn block_map(&mut self, o: &Node, ments: &[MEnt], edits: &mut Vec<Edit>) -> Result<(), Escalate> {
+    /// Where deleting lines up to `next` must stop: past the blank lines
+    /// after them too when the previous sibling keeps trailing line breaks
+    /// (they would join it), but never past `limit`, the end of the
+    /// enclosing collection.
+    fn deletion_end(&self, next: usize, after_open: bool, limit: usize) -> usize {
+        if after_open {
+            skip_blank_lines(self.ours, next, limit.max(next))
+        } else {
+            next
+        }
+    }
+
+    fn block_map(
+        &mut self,
+        o: &Node,
+        ments: &[MEnt],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), Escalate> {
+        let es = o.entries();
+        let dash_line = self.ours[es[0].line_start..es[0].key_span.start].contains('-');
+        if !dash_line {
+            return self.block_map_lines(o, ments, edits, false);
+        }
+        // A mapping that starts on a dash line: splice when the entry on
+        // the dash line survives as it is, else rewrite the entries with a
+        // surviving one on the dash line (key order is not data).
+        let saved = self.conflicts;
+        let mut sub = Vec::new();
+        match self.block_map_lines(o, ments, &mut sub, true) {
+            Ok(()) => {
+                edits.extend(sub);
+                Ok(())
+            }
+            Err(Escalate) => {
+                self.conflicts = saved;
+                self.block_map_rewrite(o, ments, edits)
+            }
+        }
+    }
+
+    fn block_map_rewrite(
+        &mut self,
+        o: &Node,
+        ments: &[MEnt],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), Escalate> {
         let es = o.entries();
         let col = es[0].key_span.start - es[0].line_start;
-        let dash_line = self.ours[es[0].line_start..es[0].key_span.start].contains('-');
+        let pad = " ".repeat(col);
+        let mut first = None;
+        for (k, el) in ments.iter().enumerate() {
+            if let MEnt::Keep { o: oi, m, .. } = el {
+                let (saved, mut sub) = (self.conflicts, Vec::new());
+                if self
+                    .value(&es[*oi].value, es[*oi].colon_end, col, m, &mut sub)
+                    .is_ok()
+                {
+                    first = Some((k, *oi, sub));
+                    break;
+                }
+                self.conflicts = saved;
+            }
+        }
+        let (k0, oi0, sub0) = first.ok_or(Escalate)?;
+        let lines = |r: &Self, e: &Entry, sub: Vec<Edit>| {
+            let mut s = apply(r.ours, e.key_span.start, e.next, sub).ok_or(Escalate)?;
+            if !s.ends_with('\n') {
+                s.push_str(r.nl);
+            }
+            Ok(s)
+        };
+        let mut out = lines(self, &es[oi0], sub0)?;
+        for (k, el) in ments.iter().enumerate() {
+            if k == k0 {
+                continue;
+            }
+            match el {
+                MEnt::Keep { o: oi, t, b, m } => {
+                    let e = &es[*oi];
+                    let (saved, mut sub) = (self.conflicts, Vec::new());
+                    match self.value(&e.value, e.colon_end, col, m, &mut sub) {
+                        Ok(()) => {
+                            out.push_str(&pad);
+                            out.push_str(&lines(self, e, sub)?);
+                        }
+                        Err(Escalate) => {
+                            self.conflicts = saved;
+                            let t = t.ok_or(Escalate)?;
+                            out.push_str(&self.entry_conflict_at(
+                                Some(e),
+                                Some(t),
+                                *b,
+                                col,
+                                Some(&pad),
+                            ));
+                        }
+                    }
+                }
+                MEnt::Add(te) => out.push_str(&self.theirs_entry(te, col, &pad)),
+                MEnt::Conflict { o: oi, t, b } => out.push_str(&self.entry_conflict_at(
+                    oi.map(|i| &es[i]),
+                    *t,
+                    *b,
+                    col,
+                    Some(&pad),
+                )),
+            }
+        }
+        let end = es.last().map_or(es[0].next, |e| e.next);
+        let last = ments
+            .iter()
+            .enumerate()
+            .rfind(|(k, _)| *k != k0)
+            .map(|(_, el)| el);
+        let open = match last {
+            Some(MEnt::Keep { o: oi, m, .. }) => ends_open(&es[*oi].value, m),
+            Some(MEnt::Add(te)) => te.value.open,
+            Some(MEnt::Conflict { .. }) => false,
+            None => match &ments[k0] {
+                MEnt::Keep { m, .. } => ends_open(&es[oi0].value, m),
+                _ => false,
+            },
+        };
+        edits.push(Edit {
+            start: es[0].key_span.start,
+            end,
+            text: out,
+            open,
+        });
+        Ok(())
+    }
+
+    /// Splice a block mapping's entries in place. On a dash line, the
+    /// first surviving entry of ours must be able to stay on it.
+    fn block_map_lines(
+        &mut self,
+        o: &Node,
+        ments: &[MEnt],
+        edits: &mut Vec<Edit>,
+        dash_line: bool,
+    ) -> Result<(), Escalate> {
+        let es = o.entries();
+        let col = es[0].key_span.start - es[0].line_start;
+        let limit = es.last().map_or(es[0].next, |e| e.next);
         let mut present = vec![false; es.len()];
+        // Whether each surviving entry ends with a `|+` scalar once merged.
+        let mut open_of = vec![false; es.len()];
         for el in ments {
-            if let MEnt::Keep { o, .. } | MEnt::Conflict { o: Some(o), .. } = el {
-                present[*o] = true;
+            match el {
+                MEnt::Keep { o, m, .. } => {
+                    present[*o] = true;
+                    open_of[*o] = ends_open(&es[*o].value, m);
+                }
+                MEnt::Conflict { o: Some(o), .. } => present[*o] = true,
+                _ => {}
             }
         }
         let mut order: Vec<&MEnt> = ments.iter().collect();
         let first_kept = present.iter().position(|p| *p);
         // On a dash line, the first surviving entry of ours (`j`) stays on
         // the dash line; entries before it are cut from the dash line to it.
-        let j = if dash_line { first_kept.ok_or(Escalate)? } else { 0 };
+        let j = if dash_line {
+            first_kept.ok_or(Escalate)?
+        } else {
+            0
+        };
         if dash_line {
             let at = order
                 .iter()
@@ -141,17 +445,40 @@ impl<'a> Renderer<'a> {
             }
             order.insert(0, el);
             if j > 0 {
-                edits.push(Edit { start: es[0].key_span.start, end: es[j].key_span.start, text: String::new() });
+                edits.push(Edit {
+                    start: es[0].key_span.start,
+                    end: es[j].key_span.start,
+                    text: String::new(),
+                    open: false,
+                });
             }
-            for (i, e) in es.iter().enumerate().skip(j + 1) {
-                if !present[i] {
-                    edits.push(Edit { start: e.line_start, end: e.next, text: String::new() });
+            let mut prev_open = false;
+            for (i, e) in es.iter().enumerate().skip(j) {
+                if present[i] {
+                    prev_open = open_of[i];
+                } else {
+                    let end = self.deletion_end(e.next, prev_open, limit);
+                    edits.push(Edit {
+                        start: e.line_start,
+                        end,
+                        text: String::new(),
+                        open: prev_open,
+                    });
                 }
             }
         } else {
+            let mut prev_open = false;
             for (i, e) in es.iter().enumerate() {
-                if !present[i] {
-                    edits.push(Edit { start: e.line_start, end: e.next, text: String::new() });
+                if present[i] {
+                    prev_open = open_of[i];
+                } else {
+                    let end = self.deletion_end(e.next, prev_open, limit);
+                    edits.push(Edit {
+                        start: e.line_start,
+                        end,
+                        text: String::new(),
+                        open: prev_open,
+                    });
                 }
             }
         }
@@ -161,40 +488,66 @@ impl<'a> Renderer<'a> {
                 MEnt::Keep { o: oi, t, b, m } => {
                     let e = &es[*oi];
                     pos = e.next;
-                    let mut sub = Vec::new();
+                    let (saved, mut sub) = (self.conflicts, Vec::new());
                     match self.value(&e.value, e.colon_end, col, m, &mut sub) {
                         Ok(()) => edits.extend(sub),
                         Err(Escalate) => {
+                            self.conflicts = saved;
                             let t = t.ok_or(Escalate)?;
                             if dash_line && *oi == j && j > 0 {
                                 return Err(Escalate);
                             }
                             let block = self.entry_conflict(Some(e), Some(t), *b, col);
-                            edits.push(Edit { start: e.line_start, end: e.next, text: block });
+                            edits.push(Edit {
+                                start: e.line_start,
+                                end: e.next,
+                                text: block,
+                                open: false,
+                            });
                         }
                     }
                 }
                 MEnt::Add(te) => {
                     let text = self.insert_at(pos, self.theirs_entry(te, col, &" ".repeat(col)));
-                    edits.push(Edit { start: pos, end: pos, text });
+                    edits.push(Edit {
+                        start: pos,
+                        end: pos,
+                        text,
+                        open: te.value.open,
+                    });
                 }
                 MEnt::Conflict { o: Some(oi), t, b } => {
                     let e = &es[*oi];
                     pos = e.next;
                     let block = self.entry_conflict(Some(e), *t, *b, col);
-                    edits.push(Edit { start: e.line_start, end: e.next, text: block });
+                    edits.push(Edit {
+                        start: e.line_start,
+                        end: e.next,
+                        text: block,
+                        open: false,
+                    });
                 }
                 MEnt::Conflict { o: None, t, b } => {
                     let block = self.entry_conflict(None, *t, *b, col);
                     let text = self.insert_at(pos, block);
-                    edits.push(Edit { start: pos, end: pos, text });
+                    edits.push(Edit {
+                        start: pos,
+                        end: pos,
+                        text,
+                        open: false,
+                    });
                 }
             }
         }
         Ok(())
     }
 
-    fn block_seq(&mut self, o: &Node, mitems: &[MItem], edits: &mut Vec<Edit>) -> Result<(), Escalate> {
+    fn block_seq(
+        &mut self,
+        o: &Node,
+        mitems: &[MItem],
+        edits: &mut Vec<Edit>,
+    ) -> Result<(), Escalate> {
         let items = o.items();
         let col = items[0].dash - items[0].line_start;
         let ours_order: Vec<usize> = mitems
@@ -207,12 +560,30 @@ impl<'a> Renderer<'a> {
         if ours_order.windows(2).all(|w| w[0] < w[1]) {
             // Ours' rows keep their order: splice around them.
             let mut present = vec![false; items.len()];
-            for &i in &ours_order {
-                present[i] = true;
+            let mut open_of = vec![false; items.len()];
+            for el in mitems {
+                match el {
+                    MItem::Keep { o, m, .. } => {
+                        present[*o] = true;
+                        open_of[*o] = ends_open(&items[*o].value, m);
+                    }
+                    MItem::Conflict { o: Some(o), .. } => present[*o] = true,
+                    _ => {}
+                }
             }
+            let limit = items.last().map_or(items[0].next, |i| i.next);
+            let mut prev_open = false;
             for (i, it) in items.iter().enumerate() {
-                if !present[i] {
-                    edits.push(Edit { start: it.lead, end: it.next, text: String::new() });
+                if present[i] {
+                    prev_open = open_of[i];
+                } else {
+                    let end = self.deletion_end(it.next, prev_open, limit);
+                    edits.push(Edit {
+                        start: it.lead,
+                        end,
+                        text: String::new(),
+                        open: prev_open,
+                    });
                 }
             }
             let mut pos = items[0].lead;
@@ -223,13 +594,24 @@ impl<'a> Renderer<'a> {
                         pos = it.next;
                         let text = self.item_text(it, el, col, edits)?;
                         if let Some(text) = text {
-                            edits.push(Edit { start: it.lead, end: it.next, text });
+                            edits.push(Edit {
+                                start: it.lead,
+                                end: it.next,
+                                text,
+                                open: false,
+                            });
                         }
                     }
                     MItem::Add(_) | MItem::Conflict { o: None, .. } => {
+                        let open = matches!(el, MItem::Add(ti) if ti.value.open);
                         let text = self.item_text_new(el, col)?;
                         let text = self.insert_at(pos, text);
-                        edits.push(Edit { start: pos, end: pos, text });
+                        edits.push(Edit {
+                            start: pos,
+                            end: pos,
+                            text,
+                            open,
+                        });
                     }
                 }
             }
@@ -240,41 +622,73 @@ impl<'a> Renderer<'a> {
         let start = items[0].lead;
         let end = items.last().map_or(start, |i| i.next);
         let mut out = String::with_capacity(end - start + 256);
+        let mut open = false;
         for el in mitems {
             match el {
                 MItem::Keep { o: oi, .. } | MItem::Conflict { o: Some(oi), .. } => {
                     let it = &items[*oi];
-                    let chunk_start = if *oi == 0 { items[0].lead } else { items[oi - 1].next };
+                    let mut chunk_start = if *oi == 0 {
+                        items[0].lead
+                    } else {
+                        items[oi - 1].next
+                    };
+                    if open {
+                        // Blank lines would join the `|+` scalar before.
+                        chunk_start = skip_blank_lines(self.ours, chunk_start, it.lead);
+                    }
                     let mut sub = Vec::new();
                     let text = self.item_text(it, el, col, &mut sub)?;
+                    open = match (el, &text) {
+                        (MItem::Keep { m, .. }, None) => ends_open(&it.value, m),
+                        _ => false,
+                    };
                     let chunk = match text {
                         Some(block) => format!("{}{block}", &self.ours[chunk_start..it.lead]),
-                        None => apply(self.ours, chunk_start, it.next, sub),
+                        None => apply(self.ours, chunk_start, it.next, sub).ok_or(Escalate)?,
                     };
                     out.push_str(&chunk);
                     if !out.ends_with('\n') {
                         out.push_str(self.nl);
                     }
                 }
-                MItem::Add(_) | MItem::Conflict { o: None, .. } => out.push_str(&self.item_text_new(el, col)?),
+                MItem::Add(ti) => {
+                    out.push_str(&self.item_text_new(el, col)?);
+                    open = ti.value.open;
+                }
+                MItem::Conflict { o: None, .. } => {
+                    out.push_str(&self.item_text_new(el, col)?);
+                    open = false;
+                }
             }
         }
-        edits.push(Edit { start, end, text: out });
+        edits.push(Edit {
+            start,
+            end,
+            text: out,
+            open,
+        });
         Ok(())
     }
 
     /// For one of ours' items in the output: push its inner edits onto
     /// `edits`, or return the conflict block that replaces its lines.
-    fn item_text(&mut self, it: &Item, el: &MItem, col: usize, edits: &mut Vec<Edit>) -> Result<Option<String>, Escalate> {
+    fn item_text(
+        &mut self,
+        it: &Item,
+        el: &MItem,
+        col: usize,
+        edits: &mut Vec<Edit>,
+    ) -> Result<Option<String>, Escalate> {
         match el {
             MItem::Keep { t, b, m, .. } => {
-                let mut sub = Vec::new();
+                let (saved, mut sub) = (self.conflicts, Vec::new());
                 match self.value(&it.value, it.dash + 1, col, m, &mut sub) {
                     Ok(()) => {
                         edits.extend(sub);
                         Ok(None)
                     }
                     Err(Escalate) => {
+                        self.conflicts = saved;
                         let t = t.ok_or(Escalate)?;
                         Ok(Some(self.item_conflict(Some(it), Some(t), *b, col)))
                     }
@@ -317,7 +731,12 @@ impl<'a> Renderer<'a> {
         }
         let ecol = e.key_span.start - e.line_start;
         let mut out = String::from(prefix);
-        out.push_str(&reindent(&text[e.key_span.start..e.next], col as isize - ecol as isize, false, self.nl));
+        out.push_str(&reindent(
+            &text[e.key_span.start..e.next],
+            col as isize - ecol as isize,
+            false,
+            self.nl,
+        ));
         if !out.ends_with('\n') {
             out.push_str(self.nl);
         }
@@ -336,25 +755,64 @@ impl<'a> Renderer<'a> {
             return format!("{}- {value}{}", " ".repeat(col), self.nl);
         }
         let icol = it.dash - it.line_start;
-        let mut out = reindent(&text[it.lead..it.next], col as isize - icol as isize, true, self.nl);
+        let mut out = reindent(
+            &text[it.lead..it.next],
+            col as isize - icol as isize,
+            true,
+            self.nl,
+        );
         if !out.ends_with('\n') {
             out.push_str(self.nl);
         }
         out
     }
 
-    fn entry_conflict(&mut self, o: Option<&Entry>, t: Option<&Entry>, b: Option<&Entry>, col: usize) -> String {
-        let prefix = match o {
-            Some(e) => self.ours[e.line_start..e.key_span.start].to_string(),
-            None => " ".repeat(col),
+    fn entry_conflict(
+        &mut self,
+        o: Option<&Entry>,
+        t: Option<&Entry>,
+        b: Option<&Entry>,
+        col: usize,
+    ) -> String {
+        self.entry_conflict_at(o, t, b, col, None)
+    }
+
+    /// A conflict block for one entry; with `pad`, ours' entry is written
+    /// from its key on, after `pad` (for entries being moved).
+    fn entry_conflict_at(
+        &mut self,
+        o: Option<&Entry>,
+        t: Option<&Entry>,
+        b: Option<&Entry>,
+        col: usize,
+        pad: Option<&str>,
+    ) -> String {
+        let prefix = match (o, pad) {
+            (_, Some(pad)) => pad.to_string(),
+            (Some(e), None) => self.ours[e.line_start..e.key_span.start].to_string(),
+            (None, None) => " ".repeat(col),
         };
-        let ours = o.map_or(String::new(), |e| self.ours_lines(e.line_start, e.next));
-        let theirs = t.map_or(String::new(), |e| self.side_entry(self.theirs, e, col, &prefix));
-        let base = b.map_or(String::new(), |e| self.side_entry(self.base, e, col, &prefix));
+        let ours = match (o, pad) {
+            (Some(e), Some(pad)) => format!("{pad}{}", self.ours_lines(e.key_span.start, e.next)),
+            (Some(e), None) => self.ours_lines(e.line_start, e.next),
+            (None, _) => String::new(),
+        };
+        let theirs = t.map_or(String::new(), |e| {
+            self.side_entry(self.theirs, e, col, &prefix)
+        });
+        let base = b.map_or(String::new(), |e| {
+            self.side_entry(self.base, e, col, &prefix)
+        });
         self.markers(&ours, &base, &theirs)
     }
 
-    fn item_conflict(&mut self, o: Option<&Item>, t: Option<&Item>, b: Option<&Item>, col: usize) -> String {
+    fn item_conflict(
+        &mut self,
+        o: Option<&Item>,
+        t: Option<&Item>,
+        b: Option<&Item>,
+        col: usize,
+    ) -> String {
         let ours = o.map_or(String::new(), |it| self.ours_lines(it.lead, it.next));
         let theirs = t.map_or(String::new(), |it| self.theirs_item(it, col, self.theirs));
         let base = b.map_or(String::new(), |it| self.theirs_item(it, col, self.base));
@@ -378,7 +836,12 @@ impl<'a> Renderer<'a> {
         if self.opts.diff3 {
             out.push_str(&format!("{} {}{nl}{base}", "|".repeat(n), labels.base));
         }
-        out.push_str(&format!("{}{nl}{theirs}{} {}{nl}", "=".repeat(n), ">".repeat(n), labels.theirs));
+        out.push_str(&format!(
+            "{}{nl}{theirs}{} {}{nl}",
+            "=".repeat(n),
+            ">".repeat(n),
+            labels.theirs
+        ));
         out
     }
 
@@ -397,7 +860,9 @@ impl<'a> Renderer<'a> {
                             let e = &es[*oi];
                             format!("{}: {}", flow_key(&e.key), self.flow(&e.value, m)?)
                         }
-                        MEnt::Add(te) => format!("{}: {}", flow_key(&te.key), self.theirs_flow(&te.value)),
+                        MEnt::Add(te) => {
+                            format!("{}: {}", flow_key(&te.key), self.theirs_flow(&te.value))
+                        }
                         MEnt::Conflict { .. } => return Err(Escalate),
                     });
                 }
@@ -428,24 +893,91 @@ impl<'a> Renderer<'a> {
             Style::Plain => !raw.contains([',', '[', ']', '{', '}']),
             _ => false,
         };
-        if ok { raw.to_string() } else { flow_value(&to_value(n)) }
+        if ok {
+            raw.to_string()
+        } else {
+            flow_value(&to_value(n))
+        }
     }
 }
 
-/// Apply edits to `text[start..end]`; every edit lies inside that range.
-fn apply(text: &str, start: usize, end: usize, mut edits: Vec<Edit>) -> String {
-    edits.sort_by_key(|e| (e.start, e.end));
-    let mut out = String::with_capacity(end - start + edits.iter().map(|e| e.text.len()).sum::<usize>());
-    let mut pos = start;
-    for e in &edits {
-        debug_assert!(e.start >= pos && e.end <= end, "overlapping edits");
-        let s = e.start.max(pos);
-        out.push_str(&text[pos..s]);
-        out.push_str(&e.text);
-        pos = e.end.max(s);
+/// Whether ours' node `o` merged as `m` ends with a block scalar keeping
+/// its final line breaks (blank lines right after it would join it). When
+/// unsure, says yes: dropping a blank line is harmless, adding one is not.
+fn ends_open(o: &Node, m: &M) -> bool {
+    match m {
+        M::Same => o.open,
+        M::Take(f) => f.node.open,
+        M::Scalar(_) | M::Conflict => false,
+        M::Map(ments) => match ments.last() {
+            Some(MEnt::Keep { o: oi, m, .. }) => ends_open(&o.entries()[*oi].value, m),
+            Some(MEnt::Add(te)) => te.value.open,
+            Some(MEnt::Conflict { .. }) | None => false,
+        },
+        M::Seq(mitems) => match mitems.last() {
+            Some(MItem::Keep { o: oi, m, .. }) => ends_open(&o.items()[*oi].value, m),
+            Some(MItem::Add(ti)) => ti.value.open,
+            Some(MItem::Conflict { .. }) | None => false,
+        },
     }
-    out.push_str(&text[pos..end]);
-    out
+}
+
+/// Apply edits to `text[start..end]`. `None` when an edit falls outside
+/// the range or overlaps another (a bug caught, never a panic: the caller
+/// escalates and the driver falls back to git's merge).
+fn apply(text: &str, start: usize, end: usize, mut edits: Vec<Edit>) -> Option<String> {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let extra: usize = edits.iter().map(|e| e.text.len()).sum();
+    let mut out = String::with_capacity(end.saturating_sub(start) + extra);
+    let mut pos = start;
+    let mut open = false;
+    for e in &edits {
+        if e.start < pos || e.end < e.start || e.end > end {
+            return None;
+        }
+        if open {
+            pos = skip_blank_lines(text, pos, e.start);
+        }
+        open &= pos == e.start;
+        out.push_str(text.get(pos..e.start)?);
+        out.push_str(&e.text);
+        // A deletion leaves what preceded it open or not; it only says so
+        // when it is open.
+        if !e.text.is_empty() || e.open {
+            open = e.open;
+        }
+        pos = e.end;
+    }
+    if open {
+        pos = skip_blank_lines(text, pos, end);
+    }
+    out.push_str(text.get(pos..end)?);
+    Some(out)
+}
+
+/// The start of the line after the one holding `pos`.
+fn line_next(text: &str, pos: usize) -> usize {
+    text[pos..].find('\n').map_or(text.len(), |p| pos + p + 1)
+}
+
+/// Past the whole blank lines of `text` from `pos` (a line start), not
+/// beyond `limit`.
+fn skip_blank_lines(text: &str, mut pos: usize, limit: usize) -> usize {
+    let b = text.as_bytes();
+    while pos < limit {
+        let end = text[pos..limit].find('\n').map(|p| pos + p + 1);
+        match end {
+            Some(end)
+                if b[pos..end]
+                    .iter()
+                    .all(|c| matches!(c, b' ' | b'\r' | b'\n')) =>
+            {
+                pos = end
+            }
+            _ => break,
+        }
+    }
+    pos
 }
 
 /// Shift every line of `src` but the first (all lines when `full`) by
@@ -462,7 +994,11 @@ fn reindent(src: &str, delta: isize, full: bool, nl: &str) -> String {
                 out.extend(std::iter::repeat_n(' ', delta as usize));
                 out.push_str(line);
             } else {
-                let cut = line.bytes().take(delta.unsigned_abs()).take_while(|b| *b == b' ').count();
+                let cut = line
+                    .bytes()
+                    .take(delta.unsigned_abs())
+                    .take_while(|b| *b == b' ')
+                    .count();
                 out.push_str(&line[cut..]);
             }
         } else {
@@ -501,9 +1037,18 @@ fn flow_value(v: &Value) -> String {
                 plain
             }
         }
-        Value::Array(a) => format!("[{}]", a.iter().map(flow_value).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(flow_value).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(m) => {
-            format!("{{{}}}", m.iter().map(|(k, v)| format!("{}: {}", flow_key(k), flow_value(v))).collect::<Vec<_>>().join(", "))
+            format!(
+                "{{{}}}",
+                m.iter()
+                    .map(|(k, v)| format!("{}: {}", flow_key(k), flow_value(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     }
 }
@@ -512,12 +1057,18 @@ fn flow_value(v: &Value) -> String {
 /// ours' node `o` merged as `m`.
 pub fn check(out: &Node, o: &Node, m: &M) -> bool {
     use crate::yaml::block::{node_eq, value_eq};
+    if let (Kind::Opaque(v), M::Map(_) | M::Seq(_)) = (&out.kind, m) {
+        // Written in a form the scanner reads only as a whole.
+        return merged_value(o, m).is_some_and(|want| want == **v);
+    }
     match m {
         M::Same => node_eq(out, o),
         M::Take(f) => node_eq(out, f.node),
         M::Scalar(v) => value_eq(v, out),
         M::Map(ments) => {
-            let Kind::Map(oes) = &out.kind else { return false };
+            let Kind::Map(oes) = &out.kind else {
+                return false;
+            };
             let es = o.entries();
             let mut count = 0;
             let index: Option<std::collections::HashMap<&str, &Node>> =
@@ -529,7 +1080,9 @@ pub fn check(out: &Node, o: &Node, m: &M) -> bool {
             for el in ments {
                 count += 1;
                 let ok = match el {
-                    MEnt::Keep { o: oi, m, .. } => find(&es[*oi].key).is_some_and(|n| check(n, &es[*oi].value, m)),
+                    MEnt::Keep { o: oi, m, .. } => {
+                        find(&es[*oi].key).is_some_and(|n| check(n, &es[*oi].value, m))
+                    }
                     MEnt::Add(te) => find(&te.key).is_some_and(|n| node_eq(n, &te.value)),
                     MEnt::Conflict { .. } => false,
                 };
@@ -540,7 +1093,9 @@ pub fn check(out: &Node, o: &Node, m: &M) -> bool {
             count == oes.len()
         }
         M::Seq(mitems) => {
-            let Kind::Seq(ois) = &out.kind else { return false };
+            let Kind::Seq(ois) = &out.kind else {
+                return false;
+            };
             let items = o.items();
             ois.len() == mitems.len()
                 && ois.iter().zip(mitems).all(|(n, el)| match el {
@@ -553,6 +1108,42 @@ pub fn check(out: &Node, o: &Node, m: &M) -> bool {
     }
 }
 
+/// The plain value of ours' node `o` merged as `m` (`None` with conflicts).
+fn merged_value(o: &Node, m: &M) -> Option<Value> {
+    Some(match m {
+        M::Same => to_value(o),
+        M::Take(f) => to_value(f.node),
+        M::Scalar(v) => v.clone(),
+        M::Map(ments) => {
+            let es = o.entries();
+            let mut map = serde_json::Map::new();
+            for el in ments {
+                match el {
+                    MEnt::Keep { o: oi, m, .. } => {
+                        map.insert(es[*oi].key.to_string(), merged_value(&es[*oi].value, m)?)
+                    }
+                    MEnt::Add(te) => map.insert(te.key.to_string(), to_value(&te.value)),
+                    MEnt::Conflict { .. } => return None,
+                };
+            }
+            Value::Object(map)
+        }
+        M::Seq(mitems) => {
+            let items = o.items();
+            let mut out = Vec::with_capacity(mitems.len());
+            for el in mitems {
+                out.push(match el {
+                    MItem::Keep { o: oi, m, .. } => merged_value(&items[*oi].value, m)?,
+                    MItem::Add(ti) => to_value(&ti.value),
+                    MItem::Conflict { .. } => return None,
+                });
+            }
+            Value::Array(out)
+        }
+        M::Conflict => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -560,12 +1151,18 @@ mod tests {
     #[test]
     fn reindent_shifts_and_converts_line_endings() {
         assert_eq!(reindent("a\r\n  b\r\n", 2, false, "\n"), "a\n    b\n");
-        assert_eq!(reindent("    a\n      b\n", -2, true, "\r\n"), "  a\r\n    b\r\n");
+        assert_eq!(
+            reindent("    a\n      b\n", -2, true, "\r\n"),
+            "  a\r\n    b\r\n"
+        );
         assert_eq!(reindent(" x", 4, false, "\n"), " x");
     }
 
     #[test]
     fn flow_values_stay_flow_safe() {
-        assert_eq!(flow_value(&serde_json::json!(["a,b", "c", 1, null])), r#"["a,b", c, 1, null]"#);
+        assert_eq!(
+            flow_value(&serde_json::json!(["a,b", "c", 1, null])),
+            r#"["a,b", c, 1, null]"#
+        );
     }
 }

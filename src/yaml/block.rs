@@ -94,6 +94,10 @@ pub struct Node<'a> {
     pub span: Span,
     /// Whether the value's text covers more than one line.
     pub multiline: bool,
+    /// Whether the value ends with a block scalar that keeps its final
+    /// line breaks (`|+`): blank lines right after it belong to it, so an
+    /// editor must not leave other blank lines there.
+    pub open: bool,
 }
 
 /// One `key: value` of a mapping.
@@ -197,7 +201,12 @@ pub fn to_value(node: &Node) -> Value {
     match &node.kind {
         Kind::Str(s) => Value::String(s.to_string()),
         Kind::Scalar(v) | Kind::Opaque(v) => Value::clone(v),
-        Kind::Map(entries) => Value::Object(entries.iter().map(|e| (e.key.to_string(), to_value(&e.value))).collect()),
+        Kind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.to_string(), to_value(&e.value)))
+                .collect(),
+        ),
         Kind::Seq(items) => Value::Array(items.iter().map(|i| to_value(&i.value)).collect()),
     }
 }
@@ -215,12 +224,23 @@ pub fn node_eq(a: &Node, b: &Node) -> bool {
                 return false;
             }
             if x.len() > 32 {
-                let index: std::collections::HashMap<&str, &Node> = y.iter().map(|e| (e.key.as_ref(), &e.value)).collect();
-                return x.iter().all(|e| index.get(e.key.as_ref()).is_some_and(|v| node_eq(&e.value, v)));
+                let index: std::collections::HashMap<&str, &Node> =
+                    y.iter().map(|e| (e.key.as_ref(), &e.value)).collect();
+                return x.iter().all(|e| {
+                    index
+                        .get(e.key.as_ref())
+                        .is_some_and(|v| node_eq(&e.value, v))
+                });
             }
-            x.iter().all(|e| y.iter().find(|f| f.key == e.key).is_some_and(|f| node_eq(&e.value, &f.value)))
+            x.iter().all(|e| {
+                y.iter()
+                    .find(|f| f.key == e.key)
+                    .is_some_and(|f| node_eq(&e.value, &f.value))
+            })
         }
-        (Kind::Seq(x), Kind::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(i, j)| node_eq(&i.value, &j.value)),
+        (Kind::Seq(x), Kind::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(i, j)| node_eq(&i.value, &j.value))
+        }
         _ => false,
     }
 }
@@ -231,18 +251,39 @@ pub fn value_eq(value: &Value, node: &Node) -> bool {
         (Kind::Str(s), _) => value.as_str() == Some(s.as_ref()),
         (Kind::Scalar(v) | Kind::Opaque(v), _) => **v == *value,
         (Kind::Map(entries), Value::Object(m)) => {
-            entries.len() == m.len() && entries.iter().all(|e| m.get(e.key.as_ref()).is_some_and(|v| value_eq(v, &e.value)))
+            entries.len() == m.len()
+                && entries
+                    .iter()
+                    .all(|e| m.get(e.key.as_ref()).is_some_and(|v| value_eq(v, &e.value)))
         }
-        (Kind::Seq(items), Value::Array(a)) => items.len() == a.len() && items.iter().zip(a).all(|(i, v)| value_eq(v, &i.value)),
+        (Kind::Seq(items), Value::Array(a)) => {
+            items.len() == a.len() && items.iter().zip(a).all(|(i, v)| value_eq(v, &i.value))
+        }
         _ => false,
     }
+}
+
+/// The strict parser alone (serde-saphyr with the crate's options), without
+/// the fast path [`super::parse`] takes through [`scan`]: the authority
+/// [`scan`] is held to, and what decodes the values it cannot.
+pub fn strict_value(text: &str) -> Result<Value, String> {
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_saphyr::from_str_with_options::<Value>(text, super::strict_options())
+        .map_err(|e| e.to_string())
 }
 
 /// Scan `text` (already decoded, byte-order mark removed).
 pub fn scan(text: &str) -> Result<Doc<'_>, Unsupported> {
     check_chars(text)?;
     let lines = split_lines(text)?;
-    let mut scanner = Scanner { text, b: text.as_bytes(), lines, depth: 0 };
+    let mut scanner = Scanner {
+        text,
+        b: text.as_bytes(),
+        lines,
+        depth: 0,
+    };
     let root = scanner.root()?;
     Ok(Doc { text, root })
 }
@@ -278,7 +319,13 @@ struct Line {
 
 impl From<RawLine> for Line {
     fn from(l: RawLine) -> Line {
-        Line { start: l.start as usize, end: l.end as usize, next: l.next as usize, indent: l.indent as usize, kind: l.kind }
+        Line {
+            start: l.start as usize,
+            end: l.end as usize,
+            next: l.next as usize,
+            indent: l.indent as usize,
+            kind: l.kind,
+        }
     }
 }
 
@@ -307,7 +354,11 @@ fn unsupported<T>(line: usize, reason: &'static str) -> Result<T, Unsupported> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// Refuse characters YAML does not allow in a stream (or that the strict
@@ -317,20 +368,35 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// and non-characters.
 fn check_chars(text: &str) -> Result<(), Unsupported> {
     let b = text.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        let bad = match c {
-            b'\t' | b'\n' => false,
-            b'\r' => b.get(i + 1) != Some(&b'\n'),
-            0..0x20 | 0x7f => true,
-            _ => false,
-        };
-        if bad {
-            return unsupported(line_of(text, i), "control character");
+    // Branch-free over 64-byte chunks (vectorised); only a chunk holding a
+    // tab, a carriage return or a control character is looked at closely.
+    for (n, chunk) in b.chunks(64).enumerate() {
+        let suspect = chunk.iter().fold(false, |acc, &c| {
+            acc | ((c < 0x20) & (c != b'\n')) | (c == 0x7f)
+        });
+        if !suspect {
+            continue;
+        }
+        for (k, &c) in chunk.iter().enumerate() {
+            let i = n * 64 + k;
+            let bad = match c {
+                b'\t' | b'\n' => false,
+                b'\r' => b.get(i + 1) != Some(&b'\n'),
+                0..0x20 | 0x7f => true,
+                _ => false,
+            };
+            if bad {
+                return unsupported(line_of(text, i), "control character");
+            }
         }
     }
     if !text.is_ascii() {
         for (i, ch) in text.char_indices() {
-            if matches!(ch, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') {
+            if matches!(
+                ch,
+                '\u{80}'
+                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            ) {
                 return unsupported(line_of(text, i), "special Unicode character");
             }
         }
@@ -347,9 +413,13 @@ fn split_lines(text: &str) -> Result<Lines, Unsupported> {
     let mut pos = 0;
     let mut seen_content = false;
     while pos < b.len() {
-        let nl = b[pos..].iter().position(|c| *c == b'\n').map_or(b.len(), |p| pos + p);
+        let nl = text[pos..].find('\n').map_or(b.len(), |p| pos + p);
         let next = if nl < b.len() { nl + 1 } else { nl };
-        let end = if nl > pos && b[nl - 1] == b'\r' { nl - 1 } else { nl };
+        let end = if nl > pos && b[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
         let indent = b[pos..end].iter().take_while(|c| **c == b' ').count();
         let first = b.get(pos + indent).copied().filter(|_| pos + indent < end);
         let lineno = lines.len() + 1;
@@ -359,7 +429,9 @@ fn split_lines(text: &str) -> Result<Lines, Unsupported> {
             Some(b'#') => LineKind::Comment,
             Some(_) => {
                 let rest = &b[pos..end];
-                let marker = |m: &[u8]| rest.starts_with(m) && (rest.len() == 3 || rest[3] == b' ' || rest[3] == b'\t');
+                let marker = |m: &[u8]| {
+                    rest.starts_with(m) && (rest.len() == 3 || rest[3] == b' ' || rest[3] == b'\t')
+                };
                 if indent == 0 && rest[0] == b'%' {
                     return unsupported(lineno, "directive");
                 }
@@ -367,7 +439,9 @@ fn split_lines(text: &str) -> Result<Lines, Unsupported> {
                     return unsupported(lineno, "document end marker");
                 }
                 if indent == 0 && marker(b"---") {
-                    let after = std::str::from_utf8(&rest[3..]).unwrap_or("").trim_start_matches([' ', '\t']);
+                    let after = std::str::from_utf8(&rest[3..])
+                        .unwrap_or("")
+                        .trim_start_matches([' ', '\t']);
                     if seen_content || !(after.is_empty() || after.starts_with('#')) {
                         return unsupported(lineno, "several documents, or content after `---`");
                     }
@@ -380,7 +454,13 @@ fn split_lines(text: &str) -> Result<Lines, Unsupported> {
                 }
             }
         };
-        lines.push(RawLine { start: pos as u32, end: end as u32, next: next as u32, indent: indent as u32, kind });
+        lines.push(RawLine {
+            start: pos as u32,
+            end: end as u32,
+            next: next as u32,
+            indent: indent as u32,
+            kind,
+        });
         pos = next;
     }
     Ok(Lines(lines))
@@ -406,7 +486,8 @@ impl<'a> Scanner<'a> {
     }
 
     fn is_dash_at(&self, pos: usize, end: usize) -> bool {
-        self.b[pos] == b'-' && (pos + 1 == end || self.b[pos + 1] == b' ' || self.b[pos + 1] == b'\t')
+        self.b[pos] == b'-'
+            && (pos + 1 == end || self.b[pos + 1] == b' ' || self.b[pos + 1] == b'\t')
     }
 
     fn is_dash(&self, li: usize) -> bool {
@@ -426,11 +507,18 @@ impl<'a> Scanner<'a> {
             self.seq(first, 0)?
         } else if self.key(first, line.start)?.is_some() {
             self.map(first, 0, line.start)?
+        } else if matches!(self.b[line.start], b'{' | b'[')
+            && let Some(node) = self.inline(line.start, line.end)?
+        {
+            (node, first)
         } else {
             return unsupported(first + 1, "top level is not a mapping or sequence");
         };
         if let Some(extra) = self.next_content(last) {
-            return unsupported(extra + 1, "unexpected content after the top-level collection");
+            return unsupported(
+                extra + 1,
+                "unexpected content after the top-level collection",
+            );
         }
         Ok(node)
     }
@@ -461,7 +549,13 @@ impl<'a> Scanner<'a> {
                 None => {
                     let dup = entries.iter().any(|e| e.key == entry.key);
                     if entries.len() >= 8 {
-                        seen = Some(entries.iter().map(|e| e.key.clone()).chain([entry.key.clone()]).collect());
+                        seen = Some(
+                            entries
+                                .iter()
+                                .map(|e| e.key.clone())
+                                .chain([entry.key.clone()])
+                                .collect(),
+                        );
                     }
                     dup
                 }
@@ -478,7 +572,9 @@ impl<'a> Scanner<'a> {
                     li = n;
                     off = self.lines.get(n).start + col;
                 }
-                Some(n) if self.lines.get(n).indent > col => return unsupported(n + 1, "unexpected indentation"),
+                Some(n) if self.lines.get(n).indent > col => {
+                    return unsupported(n + 1, "unexpected indentation");
+                }
                 _ => break last,
             }
         };
@@ -487,7 +583,17 @@ impl<'a> Scanner<'a> {
         let start = entries[0].key_span.start;
         let end = entries.last().map_or(start, |e| e.end);
         let multiline = self.text[start..end].contains('\n');
-        Ok((Node { kind: Kind::Map(entries), style: Style::Block, span: start..end, multiline }, last))
+        let open = entries.last().is_some_and(|e| e.value.open);
+        Ok((
+            Node {
+                kind: Kind::Map(entries),
+                style: Style::Block,
+                span: start..end,
+                multiline,
+                open,
+            },
+            last,
+        ))
     }
 
     /// A block sequence with its dashes in column `col`, starting on `li`.
@@ -524,10 +630,20 @@ impl<'a> Scanner<'a> {
                 self.inline_value(li, col, p, Header::Item { dash })?
             };
             let end = self.lines.get(last).end.max(value.span.end);
-            items.push(Item { dash, value, lead: lead_pos, line_start: line.start, end, next: self.lines.get(last).next, in_flow: false });
+            items.push(Item {
+                dash,
+                value,
+                lead: lead_pos,
+                line_start: line.start,
+                end,
+                next: self.lines.get(last).next,
+                in_flow: false,
+            });
             match self.next_content(last) {
                 Some(n) if self.lines.get(n).indent == col && self.is_dash(n) => li = n,
-                Some(n) if self.lines.get(n).indent > col => return unsupported(n + 1, "unexpected indentation"),
+                Some(n) if self.lines.get(n).indent > col => {
+                    return unsupported(n + 1, "unexpected indentation");
+                }
                 _ => break last,
             }
         };
@@ -535,7 +651,17 @@ impl<'a> Scanner<'a> {
         let start = items[0].dash;
         let end = items.last().map_or(start, |i| i.end);
         let multiline = self.text[start..end].contains('\n');
-        Ok((Node { kind: Kind::Seq(items), style: Style::Block, span: start..end, multiline }, last))
+        let open = items.last().is_some_and(|i| i.value.open);
+        Ok((
+            Node {
+                kind: Kind::Seq(items),
+                style: Style::Block,
+                span: start..end,
+                multiline,
+                open,
+            },
+            last,
+        ))
     }
 
     fn skip_spaces(&self, li: usize, mut p: usize, end: usize) -> Result<usize, Unsupported> {
@@ -550,34 +676,60 @@ impl<'a> Scanner<'a> {
 
     /// One `key: value` starting at `off` on line `li`, in a mapping whose
     /// keys are in column `col`.
-    fn entry(&mut self, li: usize, off: usize, col: usize) -> Result<(Entry<'a>, usize), Unsupported> {
+    fn entry(
+        &mut self,
+        li: usize,
+        off: usize,
+        col: usize,
+    ) -> Result<(Entry<'a>, usize), Unsupported> {
         let line = self.lines.get(li);
         let Some((key, key_span, colon)) = self.key(li, off)? else {
             return unsupported(li + 1, "expected a `key: value` line");
         };
         let colon_end = colon + 1;
         let p = self.skip_spaces(li, colon_end, line.end)?;
-        let header = Header::Entry { key: &key, start: key_span.start };
+        let header = Header::Entry {
+            key: &key,
+            start: key_span.start,
+        };
         let (value, last) = if p == line.end || self.b[p] == b'#' {
             match self.next_content(li) {
                 Some(n) if self.lines.get(n).indent > col => {
                     let ncol = self.lines.get(n).indent;
                     self.block_value(n, ncol, li, col, header)?
                 }
-                Some(n) if self.lines.get(n).indent == col && self.is_dash(n) => self.seq(n, col)?,
+                Some(n) if self.lines.get(n).indent == col && self.is_dash(n) => {
+                    self.seq(n, col)?
+                }
                 _ => (empty(colon_end), li),
             }
         } else {
             self.inline_value(li, col, p, header)?
         };
         let end = self.lines.get(last).end.max(value.span.end);
-        let entry = Entry { key, key_span, colon_end, value, line_start: line.start, end, next: self.lines.get(last).next, in_flow: false };
+        let entry = Entry {
+            key,
+            key_span,
+            colon_end,
+            value,
+            line_start: line.start,
+            end,
+            next: self.lines.get(last).next,
+            in_flow: false,
+        };
         Ok((entry, last))
     }
 
     /// A value starting on its own line `n` at column `ncol`, introduced by
     /// a header on line `hli` in column `hcol`.
-    fn block_value(&mut self, n: usize, ncol: usize, hli: usize, hcol: usize, header: Header) -> Result<(Node<'a>, usize), Unsupported> {
+    fn block_value(
+        &mut self,
+        n: usize,
+        ncol: usize,
+        hli: usize,
+        hcol: usize,
+        header: Header,
+    ) -> Result<(Node<'a>, usize), Unsupported> {
         let start = self.lines.get(n).start + ncol;
         if self.is_dash(n) {
             self.seq(n, ncol)
@@ -589,9 +741,17 @@ impl<'a> Scanner<'a> {
     }
 
     /// A value starting at `p` on the header's line `li`.
-    fn inline_value(&mut self, li: usize, col: usize, p: usize, header: Header) -> Result<(Node<'a>, usize), Unsupported> {
+    fn inline_value(
+        &mut self,
+        li: usize,
+        col: usize,
+        p: usize,
+        header: Header,
+    ) -> Result<(Node<'a>, usize), Unsupported> {
         let line = self.lines.get(li);
-        let continues = self.next_content(li).is_some_and(|n| self.lines.get(n).indent > col);
+        let continues = self
+            .next_content(li)
+            .is_some_and(|n| self.lines.get(n).indent > col);
         if !continues && let Some(node) = self.inline(p, line.end)? {
             return Ok((node, li));
         }
@@ -600,10 +760,18 @@ impl<'a> Scanner<'a> {
 
     /// Decode a value the fast path cannot read by handing its lines to the
     /// strict parser on their own.
-    fn opaque(&mut self, hli: usize, hcol: usize, header: Header, value_start: usize) -> Result<(Node<'a>, usize), Unsupported> {
+    fn opaque(
+        &mut self,
+        hli: usize,
+        hcol: usize,
+        header: Header,
+        value_start: usize,
+    ) -> Result<(Node<'a>, usize), Unsupported> {
         let mut last_content = hli;
         let mut k = hli + 1;
-        while k < self.lines.len() && (self.lines.get(k).kind == LineKind::Blank || self.lines.get(k).indent > hcol) {
+        while k < self.lines.len()
+            && (self.lines.get(k).kind == LineKind::Blank || self.lines.get(k).indent > hcol)
+        {
             if self.lines.get(k).kind != LineKind::Blank {
                 last_content = k;
             }
@@ -627,32 +795,65 @@ impl<'a> Scanner<'a> {
             let cut = line.indent.min(hcol);
             snippet.push_str(&self.text[line.start + cut..line.next]);
         }
-        let parsed = super::parse(&snippet).map_err(|_| Unsupported { line: hli + 1, reason: "value does not parse" })?;
+        let parsed = strict_value(&snippet).map_err(|_| Unsupported {
+            line: hli + 1,
+            reason: "value does not parse",
+        })?;
         let value = match (header, parsed) {
-            (Header::Entry { key, .. }, Value::Object(mut m)) if m.len() == 1 && m.contains_key(key) => {
+            (Header::Entry { key, .. }, Value::Object(mut m))
+                if m.len() == 1 && m.contains_key(key) =>
+            {
                 m.remove(key).unwrap_or(Value::Null)
             }
-            (Header::Item { .. }, Value::Array(mut a)) if a.len() == 1 => a.pop().unwrap_or(Value::Null),
+            (Header::Item { .. }, Value::Array(mut a)) if a.len() == 1 => {
+                a.pop().unwrap_or(Value::Null)
+            }
             _ => return unsupported(hli + 1, "value outside the supported subset"),
         };
-        let end = self.lines.get(last_content).end.max(value_start);
-        let node = Node { kind: Kind::Opaque(Box::new(value)), style: Style::Opaque, span: value_start..end, multiline: last_content > hli };
-        Ok((node, last_content))
+        // A block scalar that keeps its final line breaks (`|+`, `>+`)
+        // owns the blank lines after it.
+        let first_line_end = self.text[value_start..]
+            .find('\n')
+            .map_or(self.text.len(), |p| value_start + p);
+        let open = keeps_trailing_breaks(&self.text[value_start..first_line_end]);
+        let last = if open && k - 1 > last_content {
+            k - 1
+        } else {
+            last_content
+        };
+        let end = self.lines.get(last).end.max(value_start);
+        let node = Node {
+            kind: Kind::Opaque(Box::new(value)),
+            style: Style::Opaque,
+            span: value_start..end,
+            multiline: last > hli,
+            open,
+        };
+        Ok((node, last))
     }
 
     /// The key of a `key: value` line starting at `off`, or `None` when the
     /// text there is not a simple key.
-    fn key(&self, li: usize, off: usize) -> Result<Option<(Cow<'a, str>, Span, usize)>, Unsupported> {
+    fn key(
+        &self,
+        li: usize,
+        off: usize,
+    ) -> Result<Option<(Cow<'a, str>, Span, usize)>, Unsupported> {
         let end = self.lines.get(li).end;
         let b = self.b;
         match b[off] {
             b'"' | b'\'' => {
-                let Some((key, qend)) = self.quoted(off, end) else { return Ok(None) };
+                let Some((key, qend)) = self.quoted(off, end) else {
+                    return Ok(None);
+                };
                 let mut p = qend;
                 while p < end && b[p] == b' ' {
                     p += 1;
                 }
-                if p < end && b[p] == b':' && (p + 1 == end || b[p + 1] == b' ' || b[p + 1] == b'\t') {
+                if p < end
+                    && b[p] == b':'
+                    && (p + 1 == end || b[p + 1] == b' ' || b[p + 1] == b'\t')
+                {
                     if qend - off > 1024 {
                         return unsupported(li + 1, "key longer than 1024 characters");
                     }
@@ -696,9 +897,24 @@ impl<'a> Scanner<'a> {
         let b = self.b;
         let (node, after) = match b[p] {
             b'"' | b'\'' => {
-                let Some((s, qend)) = self.quoted(p, end) else { return Ok(None) };
-                let style = if b[p] == b'"' { Style::Double } else { Style::Single };
-                (Node { kind: Kind::Str(s), style, span: p..qend, multiline: false }, qend)
+                let Some((s, qend)) = self.quoted(p, end) else {
+                    return Ok(None);
+                };
+                let style = if b[p] == b'"' {
+                    Style::Double
+                } else {
+                    Style::Single
+                };
+                (
+                    Node {
+                        kind: Kind::Str(s),
+                        style,
+                        span: p..qend,
+                        multiline: false,
+                        open: false,
+                    },
+                    qend,
+                )
             }
             b'[' => match self.flow_seq(p, end)? {
                 Some(x) => x,
@@ -722,8 +938,19 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 let raw = self.text[p..q].trim_end_matches(' ');
-                let Some(kind) = plain_kind(raw) else { return Ok(None) };
-                (Node { kind, style: Style::Plain, span: p..p + raw.len(), multiline: false }, p + raw.len())
+                let Some(kind) = plain_kind(raw) else {
+                    return Ok(None);
+                };
+                (
+                    Node {
+                        kind,
+                        style: Style::Plain,
+                        span: p..p + raw.len(),
+                        multiline: false,
+                        open: false,
+                    },
+                    p + raw.len(),
+                )
             }
         };
         // Only blanks and a comment may follow.
@@ -739,7 +966,11 @@ impl<'a> Scanner<'a> {
 
     /// A quoted scalar starting at `p`, closed on the same line.
     fn quoted(&self, p: usize, end: usize) -> Option<(Cow<'a, str>, usize)> {
-        if self.b[p] == b'\'' { single_quoted(self.text, p, end) } else { double_quoted(self.text, p, end) }
+        if self.b[p] == b'\'' {
+            single_quoted(self.text, p, end)
+        } else {
+            double_quoted(self.text, p, end)
+        }
     }
 
     /// A scalar inside a flow collection: quoted, or plain up to a flow
@@ -749,8 +980,21 @@ impl<'a> Scanner<'a> {
         match b[p] {
             b'"' | b'\'' => {
                 let (s, qend) = self.quoted(p, end)?;
-                let style = if b[p] == b'"' { Style::Double } else { Style::Single };
-                Some((Node { kind: Kind::Str(s), style, span: p..qend, multiline: false }, qend))
+                let style = if b[p] == b'"' {
+                    Style::Double
+                } else {
+                    Style::Single
+                };
+                Some((
+                    Node {
+                        kind: Kind::Str(s),
+                        style,
+                        span: p..qend,
+                        multiline: false,
+                        open: false,
+                    },
+                    qend,
+                ))
             }
             _ => {
                 if !plain_start_ok(&b[p..end], true) {
@@ -762,7 +1006,11 @@ impl<'a> Scanner<'a> {
                         b',' | b']' | b'}' => break,
                         b'[' | b'{' | b'\t' => return None,
                         b'#' if b[q - 1] == b' ' => return None,
-                        b':' if q + 1 == end || matches!(b[q + 1], b' ' | b',' | b'[' | b']' | b'{' | b'}') => break,
+                        b':' if q + 1 == end
+                            || matches!(b[q + 1], b' ' | b',' | b'[' | b']' | b'{' | b'}') =>
+                        {
+                            break;
+                        }
                         _ => q += 1,
                     }
                 }
@@ -771,7 +1019,16 @@ impl<'a> Scanner<'a> {
                     return None;
                 }
                 let kind = plain_kind(raw)?;
-                Some((Node { kind, style: Style::Plain, span: p..p + raw.len(), multiline: false }, p + raw.len()))
+                Some((
+                    Node {
+                        kind,
+                        style: Style::Plain,
+                        span: p..p + raw.len(),
+                        multiline: false,
+                        open: false,
+                    },
+                    p + raw.len(),
+                ))
             }
         }
     }
@@ -796,9 +1053,19 @@ impl<'a> Scanner<'a> {
                 q += 1;
                 break;
             }
-            let Some((value, after)) = self.flow_scalar(q, end) else { return Ok(None) };
+            let Some((value, after)) = self.flow_scalar(q, end) else {
+                return Ok(None);
+            };
             let span = value.span.clone();
-            items.push(Item { dash: span.start, value, lead: span.start, line_start: span.start, end: span.end, next: span.end, in_flow: true });
+            items.push(Item {
+                dash: span.start,
+                value,
+                lead: span.start,
+                line_start: span.start,
+                end: span.end,
+                next: span.end,
+                in_flow: true,
+            });
             q = self.skip_flow_spaces(after, end);
             if q >= end {
                 return Ok(None);
@@ -812,7 +1079,16 @@ impl<'a> Scanner<'a> {
                 _ => return Ok(None),
             }
         }
-        Ok(Some((Node { kind: Kind::Seq(items), style: Style::Flow, span: p..q, multiline: false }, q)))
+        Ok(Some((
+            Node {
+                kind: Kind::Seq(items),
+                style: Style::Flow,
+                span: p..q,
+                multiline: false,
+                open: false,
+            },
+            q,
+        )))
     }
 
     fn flow_map(&self, p: usize, end: usize) -> Result<Option<(Node<'a>, usize)>, Unsupported> {
@@ -828,8 +1104,12 @@ impl<'a> Scanner<'a> {
                 q += 1;
                 break;
             }
-            let Some((key_node, after)) = self.flow_scalar(q, end) else { return Ok(None) };
-            let Kind::Str(key) = key_node.kind else { return Ok(None) };
+            let Some((key_node, after)) = self.flow_scalar(q, end) else {
+                return Ok(None);
+            };
+            let Kind::Str(key) = key_node.kind else {
+                return Ok(None);
+            };
             let key_span = key_node.span.clone();
             let c = self.skip_flow_spaces(after, end);
             if c + 1 >= end || b[c] != b':' || b[c + 1] != b' ' {
@@ -839,12 +1119,23 @@ impl<'a> Scanner<'a> {
             if v >= end || matches!(b[v], b',' | b'}') {
                 return Ok(None);
             }
-            let Some((value, after)) = self.flow_scalar(v, end) else { return Ok(None) };
+            let Some((value, after)) = self.flow_scalar(v, end) else {
+                return Ok(None);
+            };
             if entries.iter().any(|e| e.key == key) {
                 return unsupported(line_of(self.text, p), "duplicate key");
             }
             let vend = value.span.end;
-            entries.push(Entry { key, key_span: key_span.clone(), colon_end: c + 1, value, line_start: key_span.start, end: vend, next: vend, in_flow: true });
+            entries.push(Entry {
+                key,
+                key_span: key_span.clone(),
+                colon_end: c + 1,
+                value,
+                line_start: key_span.start,
+                end: vend,
+                next: vend,
+                in_flow: true,
+            });
             q = self.skip_flow_spaces(after, end);
             if q >= end {
                 return Ok(None);
@@ -858,12 +1149,36 @@ impl<'a> Scanner<'a> {
                 _ => return Ok(None),
             }
         }
-        Ok(Some((Node { kind: Kind::Map(entries), style: Style::Flow, span: p..q, multiline: false }, q)))
+        Ok(Some((
+            Node {
+                kind: Kind::Map(entries),
+                style: Style::Flow,
+                span: p..q,
+                multiline: false,
+                open: false,
+            },
+            q,
+        )))
     }
 }
 
+/// Whether a value's first line opens a block scalar with keep chomping
+/// (`|+`, `>2+`, possibly after a tag or anchor).
+fn keeps_trailing_breaks(first_line: &str) -> bool {
+    first_line
+        .split(' ')
+        .take_while(|t| !t.starts_with('#'))
+        .any(|t| (t.starts_with('|') || t.starts_with('>')) && t.contains('+'))
+}
+
 fn empty(at: usize) -> Node<'static> {
-    Node { kind: Kind::Scalar(Box::new(Value::Null)), style: Style::Empty, span: at..at, multiline: false }
+    Node {
+        kind: Kind::Scalar(Box::new(Value::Null)),
+        style: Style::Empty,
+        span: at..at,
+        multiline: false,
+        open: false,
+    }
 }
 
 /// Whether a plain scalar may start with these bytes (YAML's indicator
@@ -871,8 +1186,11 @@ fn empty(at: usize) -> Node<'static> {
 fn plain_start_ok(s: &[u8], flow: bool) -> bool {
     let Some(&c) = s.first() else { return false };
     match c {
-        b'-' | b'?' | b':' => s.get(1).is_some_and(|n| !matches!(n, b' ' | b'\t')) && !(flow && c != b'-'),
-        b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => false,
+        b'-' | b'?' | b':' => {
+            s.get(1).is_some_and(|n| !matches!(n, b' ' | b'\t')) && !(flow && c != b'-')
+        }
+        b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+        | b'"' | b'%' | b'@' | b'`' => false,
         b'~' => false,
         _ => true,
     }
@@ -896,12 +1214,16 @@ fn plain_kind(s: &str) -> Option<Kind<'_>> {
         b'a'..=b'z' | b'A'..=b'Z' => {
             match s {
                 "true" | "True" | "TRUE" => return Some(Kind::Scalar(Box::new(Value::Bool(true)))),
-                "false" | "False" | "FALSE" => return Some(Kind::Scalar(Box::new(Value::Bool(false)))),
+                "false" | "False" | "FALSE" => {
+                    return Some(Kind::Scalar(Box::new(Value::Bool(false))));
+                }
                 "null" | "Null" | "NULL" => return Some(Kind::Scalar(Box::new(Value::Null))),
                 _ => {}
             }
             if b.len() <= 8
-                && ["null", "true", "false", "inf", "nan", "infinity"].iter().any(|w| s.eq_ignore_ascii_case(w))
+                && ["null", "true", "false", "inf", "nan", "infinity"]
+                    .iter()
+                    .any(|w| s.eq_ignore_ascii_case(w))
             {
                 return None;
             }
@@ -914,7 +1236,9 @@ fn plain_kind(s: &str) -> Option<Kind<'_>> {
             if is_date(b) {
                 return Some(Kind::Str(Cow::Borrowed(s)));
             }
-            if b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-' | b':')) {
+            if b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-' | b':'))
+            {
                 return None;
             }
             Some(Kind::Str(Cow::Borrowed(s)))
@@ -939,14 +1263,21 @@ fn simple_int(b: &[u8]) -> Option<i64> {
 /// `YYYY-MM-DD` (dates stay strings under YAML 1.2 core).
 fn is_date(b: &[u8]) -> bool {
     b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// A single-quoted scalar at `p`, closed before `end`.
 fn single_quoted(text: &str, p: usize, end: usize) -> Option<(Cow<'_, str>, usize)> {
     let b = text.as_bytes();
     if let Some(close) = b[p + 1..end].iter().position(|c| *c == b'\'')
-        && b.get(p + 2 + close).is_none_or(|c| *c != b'\'' || p + 2 + close >= end)
+        && b.get(p + 2 + close)
+            .is_none_or(|c| *c != b'\'' || p + 2 + close >= end)
     {
         return Some((Cow::Borrowed(&text[p + 1..p + 1 + close]), p + 2 + close));
     }
@@ -1037,7 +1368,7 @@ mod tests {
 
     fn same_as_strict(text: &str) {
         let fast = scan(text).unwrap_or_else(|e| panic!("{e} in {text:?}"));
-        let strict = super::super::parse(text).unwrap();
+        let strict = strict_value(text).unwrap();
         assert_eq!(to_value(&fast.root), strict, "{text:?}");
     }
 
@@ -1061,7 +1392,10 @@ mod tests {
         let caps = &doc.root.entries()[0].value;
         let items = caps.items();
         assert_eq!(items.len(), 2);
-        assert_eq!(&text[items[0].lead..items[0].next], "  # lead\n  - id: a\n    t: x  # c\n");
+        assert_eq!(
+            &text[items[0].lead..items[0].next],
+            "  # lead\n  - id: a\n    t: x  # c\n"
+        );
         let t = items[0].value.get("t").unwrap();
         assert_eq!(&text[t.value.span.clone()], "x");
         assert_eq!(&text[t.line_start..t.end], "    t: x  # c");
