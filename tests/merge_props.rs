@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 fn config() -> ProptestConfig {
     ProptestConfig {
         failure_persistence: None,
-        ..ProptestConfig::with_cases(50000)
+        ..ProptestConfig::with_cases(1000)
     }
 }
 

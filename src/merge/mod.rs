@@ -354,10 +354,10 @@ pub fn merge_driver_with_labels(
         diff3: false,
         keys: configured_keys(Path::new("registry/config.yaml")),
     };
-    let mut outcome = merge_text(b, o, t, &opts);
+    let mut outcome = guarded_merge(b, o, t, &opts);
     if matches!(outcome, Outcome::Merged { conflicts: 1.., .. }) && conflict_style_is_diff3() {
         opts.diff3 = true;
-        outcome = merge_text(b, o, t, &opts);
+        outcome = guarded_merge(b, o, t, &opts);
     }
     match outcome {
         Outcome::Merged { text, conflicts } => {
@@ -381,6 +381,17 @@ pub fn merge_driver_with_labels(
             &format!("{name}: {reason}"),
         ),
     }
+}
+
+/// [`merge_text`], with a bug that panics turned into a fallback to git's
+/// merge instead of a crashed driver.
+fn guarded_merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        merge_text(base, ours, theirs, opts)
+    }))
+    .unwrap_or_else(|_| Outcome::Fallback {
+        reason: "internal error in the structural merge".into(),
+    })
 }
 
 /// `merge.conflictStyle` asks for the base section.
