@@ -304,13 +304,10 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
                 );
             }
         }
-        let newest = entries
-            .iter()
-            .filter_map(|(_, e)| e.updated.as_deref())
-            .max();
-        if let Some(newest) = newest
-            && index.updated.as_deref().is_none_or(|u| u < newest)
-        {
+        if let Some(newest) = crate::model::stale_index_date(
+            index.updated.as_deref(),
+            entries.iter().map(|(_, e)| *e),
+        ) {
             out.push(
                 Problem::new(
                     "stale-index-date",

@@ -189,6 +189,20 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// The newest entry `updated` date when the index's own `updated` is older
+/// (or missing): the one rule behind `stale-index-date` and the
+/// `index_date_bump` patch.
+pub fn stale_index_date<'a>(
+    index_updated: Option<&str>,
+    entries: impl IntoIterator<Item = &'a Entry>,
+) -> Option<&'a str> {
+    let newest = entries
+        .into_iter()
+        .filter_map(|e| e.updated.as_deref())
+        .max()?;
+    index_updated.is_none_or(|u| u < newest).then_some(newest)
+}
+
 /// Is `path` a CI workflow file (SPEC §2.4)?
 pub fn is_ci_workflow(path: &str) -> bool {
     path.starts_with(".github/workflows/")

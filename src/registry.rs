@@ -266,26 +266,33 @@ pub fn parallel_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) 
     })
 }
 
+/// Decode a file's bytes, or give the empty source and the `parse-error`
+/// that stand for a file that is not text we accept.
+fn decode_or_report(path: &str, bytes: &[u8]) -> Result<String, Box<(Source, Problem)>> {
+    yaml::decode(bytes).map(str::to_string).map_err(|e| {
+        let problem = Problem::new("parse-error", e.message)
+            .file(path)
+            .at(e.line, e.column);
+        let source = Source {
+            path: path.into(),
+            text: String::new(),
+            yaml: 0..0,
+            line_offset: 0,
+            value: None,
+            bom: false,
+        };
+        Box::new((source, problem))
+    })
+}
+
 /// Parse a whole-file YAML document and validate it against `kind`.
 pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, Vec<Problem>) {
     let mut problems = Vec::new();
-    let text = match yaml::decode(bytes) {
-        Ok(t) => t.to_string(),
-        Err(e) => {
-            problems.push(
-                Problem::new("parse-error", e.message)
-                    .file(path)
-                    .at(e.line, e.column),
-            );
-            let source = Source {
-                path: path.into(),
-                text: String::new(),
-                yaml: 0..0,
-                line_offset: 0,
-                value: None,
-                bom: false,
-            };
-            return (source, problems);
+    let text = match decode_or_report(path, bytes) {
+        Ok(text) => text,
+        Err(failed) => {
+            let (source, problem) = *failed;
+            return (source, vec![problem]);
         }
     };
     let len = text.len();
@@ -308,28 +315,16 @@ fn has_bom(bytes: &[u8]) -> bool {
 /// Parse an entry file: front matter fences, YAML, schema, model.
 pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
     let mut problems = Vec::new();
-    let text = match yaml::decode(bytes) {
-        Ok(t) => t.to_string(),
-        Err(e) => {
-            problems.push(
-                Problem::new("parse-error", e.message)
-                    .file(path)
-                    .at(e.line, e.column),
-            );
-            let source = Source {
-                path: path.into(),
-                text: String::new(),
-                yaml: 0..0,
-                line_offset: 0,
-                value: None,
-                bom: false,
-            };
+    let text = match decode_or_report(path, bytes) {
+        Ok(text) => text,
+        Err(failed) => {
+            let (source, problem) = *failed;
             return (
                 LoadedEntry {
                     source,
                     entry: None,
                 },
-                problems,
+                vec![problem],
             );
         }
     };

@@ -129,12 +129,8 @@ pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
         p.set = Some(set.into());
         out.push(p);
     }
-    let newest = entries
-        .iter()
-        .filter_map(|(_, e)| e.updated.as_deref())
-        .max();
-    if let Some(newest) = newest
-        && index.updated.as_deref().is_none_or(|u| u < newest)
+    if let Some(newest) =
+        crate::model::stale_index_date(index.updated.as_deref(), entries.iter().map(|(_, e)| *e))
     {
         let id = entries
             .iter()
