@@ -15,6 +15,7 @@ pub mod git;
 pub mod hooks;
 pub mod install;
 pub mod model;
+pub mod parallel;
 pub mod patches;
 pub mod publish;
 pub mod registry;

@@ -36,6 +36,11 @@ pub trait Snapshot {
     fn blob_id(&self, _path: &str) -> Option<String> {
         None
     }
+    /// The same snapshot as one several threads may read at once, when it
+    /// is (the working tree): loading then reads files in parallel.
+    fn shared(&self) -> Option<&(dyn Snapshot + Sync)> {
+        None
+    }
 }
 
 /// The files on disk under a root directory.
@@ -44,7 +49,7 @@ pub struct WorkTree {
     canonical_root: PathBuf,
     /// Directories (root-relative) already known to resolve inside the
     /// root: path checks then cost one `lstat` instead of a `realpath`.
-    dirs_inside: std::cell::RefCell<std::collections::HashMap<String, bool>>,
+    dirs_inside: std::sync::Mutex<std::collections::HashMap<String, bool>>,
 }
 
 impl WorkTree {
@@ -70,8 +75,8 @@ impl WorkTree {
         if dir.is_empty() {
             return true;
         }
-        if let Some(known) = self.dirs_inside.borrow().get(dir) {
-            return *known;
+        if let Some(known) = self.known_inside(dir) {
+            return known;
         }
         let full = self.root.join(dir);
         let inside = match std::fs::symlink_metadata(&full) {
@@ -81,9 +86,18 @@ impl WorkTree {
             _ => false,
         };
         self.dirs_inside
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(dir.to_string(), inside);
         inside
+    }
+
+    fn known_inside(&self, dir: &str) -> Option<bool> {
+        self.dirs_inside
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(dir)
+            .copied()
     }
 }
 
@@ -119,6 +133,10 @@ fn parent_of(path: &str) -> &str {
 impl Snapshot for WorkTree {
     fn describe(&self) -> String {
         "the working tree".into()
+    }
+
+    fn shared(&self) -> Option<&(dyn Snapshot + Sync)> {
+        Some(self)
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {

@@ -10,7 +10,8 @@
 //! entries used, as they were read, plus the new ones.
 
 use crate::model::Entry;
-use crate::registry::{EntryCache, LoadedEntry, cached_stub, parallel_map};
+use crate::parallel::parallel_map;
+use crate::registry::{EntryCache, LoadedEntry, cached_stub};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -13,10 +13,17 @@
 //! - one-line flow sequences and flow mappings of such scalars;
 //! - comments, blank lines, CRLF line endings, a leading `---`.
 //!
-//! A value outside that subset (a block scalar, a multi-line scalar, a tag,
-//! an anchor, nested flow collections, a number in an unusual notation) is
-//! handled *exactly*: its lines are cut out, re-indented, and decoded by the
-//! strict parser on their own, and the node is marked [`Kind::Opaque`]. What
+//! Two more shapes are decoded here but kept whole, as [`Kind::Opaque`]
+//! nodes that editors and the merge never look inside: one-line flow
+//! collections nested in flow collections (`{date: .., evidence: [a, b]}`,
+//! up to [`MAX_FLOW_DEPTH`] levels), and block scalars (`|`, `>`, with
+//! `-` or `+` chomping) whose lines share one indentation.
+//!
+//! Any other value outside the subset (a block scalar with an indentation
+//! indicator or more-indented folded lines, a multi-line scalar, a tag, an
+//! anchor, a number in an unusual notation) is handled *exactly*: its lines
+//! are cut out, re-indented, and decoded by the strict parser on their own,
+//! and the node is also marked [`Kind::Opaque`]. What
 //! cannot be decoded that way (aliases, directives, several documents, tabs
 //! used for indentation, complex keys, non-string keys, duplicate keys,
 //! control characters) is refused with [`Unsupported`], and callers take a
@@ -31,6 +38,10 @@ use std::ops::Range;
 
 /// Deepest block nesting accepted, matching the strict parser's budget.
 pub const MAX_DEPTH: usize = 60;
+
+/// Deepest nesting of flow collections read on the fast path (`[[a]]` is
+/// two); deeper ones go to the strict parser and its budgets.
+pub const MAX_FLOW_DEPTH: usize = 8;
 
 /// Byte range into the scanned text.
 pub type Span = Range<usize>;
@@ -509,6 +520,7 @@ impl<'a> Scanner<'a> {
             self.map(first, 0, line.start)?
         } else if matches!(self.b[line.start], b'{' | b'[')
             && let Some(node) = self.inline(line.start, line.end)?
+            && !nests(&node)
         {
             (node, first)
         } else {
@@ -753,20 +765,30 @@ impl<'a> Scanner<'a> {
             .next_content(li)
             .is_some_and(|n| self.lines.get(n).indent > col);
         if !continues && let Some(node) = self.inline(p, line.end)? {
-            return Ok((node, li));
+            if !nests(&node) {
+                return Ok((node, li));
+            }
+            // Flow collections inside a flow collection are read here but
+            // kept whole, as the strict parser's value would be: editors and
+            // the merge only look inside one level of flow.
+            let (last, _) = self.extent(li, col);
+            let node = Node {
+                kind: Kind::Opaque(Box::new(to_value(&node))),
+                style: Style::Opaque,
+                span: p..self.lines.get(last).end.max(p),
+                multiline: last > li,
+                open: false,
+            };
+            return Ok((node, last));
         }
         self.opaque(li, col, header, p)
     }
 
-    /// Decode a value the fast path cannot read by handing its lines to the
-    /// strict parser on their own.
-    fn opaque(
-        &mut self,
-        hli: usize,
-        hcol: usize,
-        header: Header,
-        value_start: usize,
-    ) -> Result<(Node<'a>, usize), Unsupported> {
+    /// The lines a value introduced on line `hli` (header in column `hcol`)
+    /// may cover: every following line that is blank or indented past
+    /// `hcol`. Returns the last non-blank one (`hli` when there is none)
+    /// and the first line after the run.
+    fn extent(&self, hli: usize, hcol: usize) -> (usize, usize) {
         let mut last_content = hli;
         let mut k = hli + 1;
         while k < self.lines.len()
@@ -777,38 +799,36 @@ impl<'a> Scanner<'a> {
             }
             k += 1;
         }
+        (last_content, k)
+    }
+
+    /// Decode a value the fast path cannot read: block scalars of the
+    /// common forms here, anything else by handing its lines to the strict
+    /// parser on their own.
+    fn opaque(
+        &mut self,
+        hli: usize,
+        hcol: usize,
+        header: Header,
+        value_start: usize,
+    ) -> Result<(Node<'a>, usize), Unsupported> {
+        let (last_content, k) = self.extent(hli, hcol);
         if let (Header::Entry { .. }, Some(n)) = (header, self.next_content(last_content))
             && self.lines.get(n).indent == hcol
             && self.is_dash(n)
         {
             return unsupported(n + 1, "node properties before a same-column sequence");
         }
-        let start = match header {
-            Header::Entry { start, .. } => start,
-            Header::Item { dash } => dash,
+        let fast = if value_start < self.lines.get(hli).end
+            && matches!(self.b[value_start], b'|' | b'>')
+        {
+            self.block_scalar(value_start, hli + 1..k)
+        } else {
+            None
         };
-        let snippet_end = self.lines.get(k - 1).next;
-        let mut snippet = String::with_capacity(snippet_end - start + 8);
-        let first_end = self.lines.get(hli).next;
-        snippet.push_str(&self.text[start..first_end]);
-        for line in (hli + 1..k).map(|i| self.lines.get(i)) {
-            let cut = line.indent.min(hcol);
-            snippet.push_str(&self.text[line.start + cut..line.next]);
-        }
-        let parsed = strict_value(&snippet).map_err(|_| Unsupported {
-            line: hli + 1,
-            reason: "value does not parse",
-        })?;
-        let value = match (header, parsed) {
-            (Header::Entry { key, .. }, Value::Object(mut m))
-                if m.len() == 1 && m.contains_key(key) =>
-            {
-                m.remove(key).unwrap_or(Value::Null)
-            }
-            (Header::Item { .. }, Value::Array(mut a)) if a.len() == 1 => {
-                a.pop().unwrap_or(Value::Null)
-            }
-            _ => return unsupported(hli + 1, "value outside the supported subset"),
+        let value = match fast {
+            Some(s) => Value::String(s),
+            None => self.strict_snippet(hli, k, hcol, header)?,
         };
         // A block scalar that keeps its final line breaks (`|+`, `>+`)
         // owns the blank lines after it.
@@ -830,6 +850,122 @@ impl<'a> Scanner<'a> {
             open,
         };
         Ok((node, last))
+    }
+
+    /// Decode the value introduced on line `hli` (lines up to `k`, not
+    /// included) with the strict parser: its lines are cut out, re-indented
+    /// to the header's column and parsed on their own.
+    fn strict_snippet(
+        &self,
+        hli: usize,
+        k: usize,
+        hcol: usize,
+        header: Header,
+    ) -> Result<Value, Unsupported> {
+        let start = match header {
+            Header::Entry { start, .. } => start,
+            Header::Item { dash } => dash,
+        };
+        let snippet_end = self.lines.get(k - 1).next;
+        let mut snippet = String::with_capacity(snippet_end - start + 8);
+        let first_end = self.lines.get(hli).next;
+        snippet.push_str(&self.text[start..first_end]);
+        for line in (hli + 1..k).map(|i| self.lines.get(i)) {
+            let cut = line.indent.min(hcol);
+            snippet.push_str(&self.text[line.start + cut..line.next]);
+        }
+        let parsed = strict_value(&snippet).map_err(|_| Unsupported {
+            line: hli + 1,
+            reason: "value does not parse",
+        })?;
+        match (header, parsed) {
+            (Header::Entry { key, .. }, Value::Object(mut m))
+                if m.len() == 1 && m.contains_key(key) =>
+            {
+                Ok(m.remove(key).unwrap_or(Value::Null))
+            }
+            (Header::Item { .. }, Value::Array(mut a)) if a.len() == 1 => {
+                Ok(a.pop().unwrap_or(Value::Null))
+            }
+            _ => unsupported(hli + 1, "value outside the supported subset"),
+        }
+    }
+
+    /// The string a block scalar holds, for the common forms: a header of
+    /// `|` or `>` with an optional chomping indicator (`-`, `+`) and an
+    /// optional comment, and content lines (`body`, every one blank or
+    /// indented past the header's column) at one indentation, which for
+    /// `>` means no more-indented lines. `None` for anything else
+    /// (an indentation indicator, more-indented folded lines, lines of
+    /// only spaces longer than the indentation, a less-indented comment
+    /// after the content): the caller hands those to the strict parser.
+    fn block_scalar(&self, at: usize, body: Range<usize>) -> Option<String> {
+        let b = self.b;
+        let header_end = self.text[at..]
+            .find(['\r', '\n'])
+            .map_or(b.len(), |e| at + e);
+        let folded = b[at] == b'>';
+        let mut p = at + 1;
+        let chomp = match b.get(p) {
+            Some(&c @ (b'-' | b'+')) if p < header_end => {
+                p += 1;
+                c
+            }
+            _ => b' ',
+        };
+        let rest = &self.text[p..header_end];
+        let after = rest.trim_start_matches(' ');
+        if !(after.is_empty() || (after.starts_with('#') && after.len() < rest.len())) {
+            return None;
+        }
+        let lines = body.map(|i| self.lines.get(i));
+        let mut indent = None;
+        let mut out = String::new();
+        // Line breaks owed before the next content line (or the end).
+        let mut breaks = 0usize;
+        let mut seen_content = false;
+        let mut widest_blank = 0;
+        for line in lines {
+            if line.kind == LineKind::Blank {
+                widest_blank = widest_blank.max(line.end - line.start);
+                if indent.is_some_and(|n| widest_blank > n) {
+                    return None;
+                }
+                breaks += 1;
+                continue;
+            }
+            let n = *indent.get_or_insert(line.indent);
+            if widest_blank > n {
+                return None;
+            }
+            if line.indent != n && (folded || line.indent < n) {
+                return None;
+            }
+            if seen_content {
+                if folded && breaks == 1 {
+                    out.push(' ');
+                } else {
+                    let owed = if folded { breaks - 1 } else { breaks };
+                    out.extend(std::iter::repeat_n('\n', owed));
+                }
+            } else {
+                // Leading blank lines: each one is a line break, and none
+                // may hold more spaces than the content's indentation.
+                out.extend(std::iter::repeat_n('\n', breaks));
+            }
+            out.push_str(&self.text[line.start + n..line.end]);
+            seen_content = true;
+            breaks = 1;
+        }
+        if !seen_content {
+            return None;
+        }
+        match chomp {
+            b'-' => {}
+            b'+' => out.extend(std::iter::repeat_n('\n', breaks)),
+            _ => out.push('\n'),
+        }
+        Some(out)
     }
 
     /// The key of a `key: value` line starting at `off`, or `None` when the
@@ -916,11 +1052,11 @@ impl<'a> Scanner<'a> {
                     qend,
                 )
             }
-            b'[' => match self.flow_seq(p, end)? {
+            b'[' => match self.flow_seq(p, end, 0)? {
                 Some(x) => x,
                 None => return Ok(None),
             },
-            b'{' => match self.flow_map(p, end)? {
+            b'{' => match self.flow_map(p, end, 0)? {
                 Some(x) => x,
                 None => return Ok(None),
             },
@@ -1040,7 +1176,28 @@ impl<'a> Scanner<'a> {
         q
     }
 
-    fn flow_seq(&self, p: usize, end: usize) -> Result<Option<(Node<'a>, usize)>, Unsupported> {
+    /// A value inside a flow collection `depth` levels deep: a scalar, or
+    /// a flow collection up to [`MAX_FLOW_DEPTH`] levels.
+    fn flow_value(
+        &self,
+        p: usize,
+        end: usize,
+        depth: usize,
+    ) -> Result<Option<(Node<'a>, usize)>, Unsupported> {
+        match self.b[p] {
+            b'[' | b'{' if depth >= MAX_FLOW_DEPTH => Ok(None),
+            b'[' => self.flow_seq(p, end, depth + 1),
+            b'{' => self.flow_map(p, end, depth + 1),
+            _ => Ok(self.flow_scalar(p, end)),
+        }
+    }
+
+    fn flow_seq(
+        &self,
+        p: usize,
+        end: usize,
+        depth: usize,
+    ) -> Result<Option<(Node<'a>, usize)>, Unsupported> {
         let b = self.b;
         let mut items = Vec::new();
         let mut q = p + 1;
@@ -1053,7 +1210,7 @@ impl<'a> Scanner<'a> {
                 q += 1;
                 break;
             }
-            let Some((value, after)) = self.flow_scalar(q, end) else {
+            let Some((value, after)) = self.flow_value(q, end, depth)? else {
                 return Ok(None);
             };
             let span = value.span.clone();
@@ -1091,7 +1248,12 @@ impl<'a> Scanner<'a> {
         )))
     }
 
-    fn flow_map(&self, p: usize, end: usize) -> Result<Option<(Node<'a>, usize)>, Unsupported> {
+    fn flow_map(
+        &self,
+        p: usize,
+        end: usize,
+        depth: usize,
+    ) -> Result<Option<(Node<'a>, usize)>, Unsupported> {
         let b = self.b;
         let mut entries: Vec<Entry<'a>> = Vec::new();
         let mut q = p + 1;
@@ -1119,7 +1281,7 @@ impl<'a> Scanner<'a> {
             if v >= end || matches!(b[v], b',' | b'}') {
                 return Ok(None);
             }
-            let Some((value, after)) = self.flow_scalar(v, end) else {
+            let Some((value, after)) = self.flow_value(v, end, depth)? else {
                 return Ok(None);
             };
             if entries.iter().any(|e| e.key == key) {
@@ -1160,6 +1322,12 @@ impl<'a> Scanner<'a> {
             q,
         )))
     }
+}
+
+/// Whether a flow collection holds another collection.
+fn nests(node: &Node) -> bool {
+    node.items().iter().any(|i| !i.value.is_scalar())
+        || node.entries().iter().any(|e| !e.value.is_scalar())
 }
 
 /// Whether a value's first line opens a block scalar with keep chomping
