@@ -2,7 +2,9 @@
 # Times `reuse-surface validate` on synthetic registries of 100, 1,000 and
 # 10,000 capabilities (bench/gen_registry.rs) and prints the median of
 # RUNS runs each (default 7) and how the cost grows from 1,000 to 10,000
-# (linear is 10x). Target: linear, 10,000 capabilities under 1 s.
+# (linear is 10x). Target: linear, 10,000 capabilities under 1 s. It also
+# times the largest size with every entry failing a check, where every
+# diagnostic is located in its file and printed.
 #
 #   bash bench/validate.sh            # from the project root
 #   RUNS=11 SIZES="1000 10000" bash bench/validate.sh
@@ -63,6 +65,21 @@ for n in $SIZES; do
     median_ns[$n]=$med
     printf '%-14s %12s %12s %12s %12s\n' "$n" "$(ms "$med")" "$(ms "$min")" "$(ms "$max")" "$(ms "$cpu_med")"
 done
+
+# The worst day: the largest registry with every entry failing a check
+# (its documentation files gone), so every problem is located and shown.
+largest=$(printf '%s\n' $SIZES | sort -n | tail -1)
+broken="$work/reg-$largest"
+rm -rf "$broken/docs"
+times=()
+for _ in $(seq "$RUNS"); do
+    start=$(now_ns)
+    "$bin" validate --root "$broken" >"$work/broken.out" 2>&1 || true
+    end=$(now_ns)
+    times+=($((end - start)))
+done
+shown=$(grep -c '^error\[' "$work/broken.out" || true)
+echo "$largest capabilities, every one with missing evidence ($shown errors shown): $(ms "$(printf '%s\n' "${times[@]}" | median)") ms median"
 
 if [ -n "${median_ns[1000]:-}" ] && [ -n "${median_ns[10000]:-}" ]; then
     growth=$(awk -v a="${median_ns[1000]}" -v b="${median_ns[10000]}" 'BEGIN { printf "%.2f", b / a }')

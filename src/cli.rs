@@ -338,14 +338,7 @@ pub fn report(
     is_tty: bool,
 ) -> Result<usize> {
     let summary = Summary::of(problems, reg.entries.len());
-    let source = |file: &str| -> Option<String> {
-        reg.source(file).map(|s| s.text.clone()).or_else(|| {
-            snap.read(file)
-                .ok()
-                .flatten()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-        })
-    };
+    let source = reg.text_lookup(snap);
     diagnostics::emit(
         out,
         problems,

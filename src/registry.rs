@@ -51,8 +51,13 @@ pub struct Source {
     pub yaml: std::ops::Range<usize>,
     /// Lines before the YAML in the file.
     pub line_offset: usize,
-    /// The strict parse, when it succeeded.
+    /// The strict parse, when it succeeded. An entry's value is dropped
+    /// once its model is built from it (a 10,000-entry registry would
+    /// otherwise hold every document twice); [`Source::parsed`] remembers
+    /// that it parsed.
     pub value: Option<Value>,
+    /// Whether the YAML parsed (problems can then be located in it).
+    pub parsed: bool,
     /// The file started with a UTF-8 byte-order mark (kept on write).
     pub bom: bool,
 }
@@ -88,6 +93,46 @@ impl Registry {
         self.entries
             .iter()
             .filter_map(|e| e.entry.as_ref().map(|m| (e.source.path.as_str(), m)))
+    }
+
+    /// Every loaded source by path: for code that looks up many files
+    /// (diagnostics for thousands of entries), where [`Registry::source`]
+    /// would search the entries once per file.
+    pub fn sources(&self) -> std::collections::HashMap<&str, &Source> {
+        let mut all: std::collections::HashMap<&str, &Source> = self
+            .entries
+            .iter()
+            .map(|e| (e.source.path.as_str(), &e.source))
+            .collect();
+        all.extend(
+            [&self.config_source, &self.index_source]
+                .into_iter()
+                .flatten()
+                .map(|s| (s.path.as_str(), s)),
+        );
+        all
+    }
+
+    /// The text of a file for showing diagnostics: the loaded text, or the
+    /// snapshot's bytes when the file was not loaded or is a cache stub
+    /// without its text.
+    pub fn text_lookup<'r>(
+        &'r self,
+        snap: &'r dyn Snapshot,
+    ) -> impl Fn(&str) -> Option<String> + 'r {
+        let sources = self.sources();
+        move |file: &str| {
+            sources
+                .get(file)
+                .filter(|s| !s.text.is_empty())
+                .map(|s| s.text.clone())
+                .or_else(|| {
+                    snap.read(file)
+                        .ok()
+                        .flatten()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                })
+        }
     }
 
     /// The source of a file by path, for locating problems.
@@ -283,6 +328,7 @@ fn decode_or_report(path: &str, bytes: &[u8]) -> Result<String, Box<(Source, Pro
             yaml: 0..0,
             line_offset: 0,
             value: None,
+            parsed: false,
             bom: false,
         };
         Box::new((source, problem))
@@ -306,6 +352,7 @@ pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, V
         yaml: 0..len,
         line_offset: 0,
         value: None,
+        parsed: false,
         bom: has_bom(bytes),
     };
     validate_source(&mut source, kind, &mut problems);
@@ -347,6 +394,7 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
                 yaml: 0..0,
                 line_offset: 0,
                 value: None,
+                parsed: false,
                 bom: has_bom(bytes),
             };
             return (
@@ -364,6 +412,7 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
         yaml: range,
         line_offset,
         value: None,
+        parsed: false,
         bom: has_bom(bytes),
     };
     validate_source(&mut source, SchemaKind::Entry, &mut problems);
@@ -388,6 +437,9 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
         for p in problems.iter_mut() {
             p.capability_id.get_or_insert_with(|| id.to_string());
         }
+    }
+    if entry.is_some() {
+        source.value = None;
     }
     (LoadedEntry { source, entry }, problems)
 }
@@ -424,6 +476,7 @@ fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Pro
                 }
             }
             source.value = Some(value);
+            source.parsed = true;
         }
     }
 }
@@ -433,13 +486,18 @@ fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Pro
 pub fn locate_problems(reg: &Registry, problems: &mut [Problem]) {
     let mut trees: std::collections::HashMap<String, Option<(Lossless<'_>, usize)>> =
         Default::default();
+    // Built on first use: a registry where every entry has a problem would
+    // otherwise search the entries once per file.
+    let mut sources: Option<std::collections::HashMap<&str, &Source>> = None;
     for p in problems.iter_mut() {
         let (Some(anchor), Some(file), None) = (&p.anchor, &p.file, p.line) else {
             continue;
         };
         let entry = trees.entry(file.clone()).or_insert_with(|| {
-            reg.source(file)
-                .filter(|s| s.value.is_some())
+            sources
+                .get_or_insert_with(|| reg.sources())
+                .get(file.as_str())
+                .filter(|s| s.parsed)
                 .map(|s| (Lossless::new(s.yaml_text()), s.line_offset))
         });
         if let Some((tree, offset)) = entry
@@ -461,7 +519,7 @@ pub fn keys(parts: &[&str]) -> Vec<Seg> {
 /// be located and patches can edit them.
 pub fn hydrate(reg: &mut Registry, snap: &dyn Snapshot, paths: &[String]) -> Result<()> {
     for loaded in reg.entries.iter_mut() {
-        if loaded.source.value.is_some() || !paths.contains(&loaded.source.path) {
+        if loaded.source.parsed || !paths.contains(&loaded.source.path) {
             continue;
         }
         if let Some(bytes) = snap.read(&loaded.source.path)? {
@@ -481,6 +539,7 @@ pub fn cached_stub(path: &str, entry: Entry) -> LoadedEntry {
             yaml: 0..0,
             line_offset: 0,
             value: None,
+            parsed: false,
             bom: false,
         },
         entry: Some(entry),

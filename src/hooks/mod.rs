@@ -88,18 +88,8 @@ pub fn print_problems(
     style: Style,
 ) -> std::io::Result<Summary> {
     let summary = Summary::of(problems, reg.entries.len());
-    let source = |file: &str| -> Option<String> {
-        let file = file.strip_prefix(prefix).unwrap_or(file);
-        reg.source(file)
-            .filter(|s| !s.text.is_empty())
-            .map(|s| s.text.clone())
-            .or_else(|| {
-                snap.read(file)
-                    .ok()
-                    .flatten()
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-            })
-    };
+    let lookup = reg.text_lookup(snap);
+    let source = |file: &str| lookup(file.strip_prefix(prefix).unwrap_or(file));
     let shown: Vec<Problem> = problems
         .iter()
         .cloned()

@@ -299,6 +299,28 @@ pub fn scan(text: &str) -> Result<Doc<'_>, Unsupported> {
     Ok(Doc { text, root })
 }
 
+/// The one-line flow collection starting at `at` (a `[` or `{`), read
+/// with the nodes inside it: what a caller needs to look into a value
+/// [`scan`] kept whole. `None` when the text there is not one the scanner
+/// reads.
+pub fn flow_node(text: &str, at: usize) -> Option<Node<'_>> {
+    if !matches!(text.as_bytes().get(at), Some(b'[' | b'{')) {
+        return None;
+    }
+    let end = text[at..].find(['\r', '\n']).map_or(text.len(), |e| at + e);
+    let scanner = Scanner {
+        text,
+        b: text.as_bytes(),
+        lines: Lines(Vec::new()),
+        depth: 0,
+    };
+    scanner
+        .flow_value(at, end, 0)
+        .ok()
+        .flatten()
+        .map(|(node, _)| node)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LineKind {
     Blank,

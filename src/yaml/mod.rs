@@ -251,25 +251,40 @@ pub fn segs_from_pointer(pointer: &str, value: &Value) -> Vec<Seg> {
 pub type Span = std::ops::Range<usize>;
 
 /// The lossless view of one YAML text: byte ranges of keys and values.
+///
+/// Both trees are built on first use: locating a diagnostic is answered
+/// from the [`block`] scanner's spans when it can (a tenth of the cost),
+/// and the yaml-edit tree is built only for what the scanner keeps whole
+/// or cannot read, and for edits.
 pub struct Lossless<'a> {
     text: &'a str,
-    doc: Option<Document>,
+    doc: std::cell::OnceCell<Option<Document>>,
+    fast: std::cell::OnceCell<Option<block::Doc<'a>>>,
 }
 
 impl<'a> Lossless<'a> {
-    /// Build the lossless tree. Only call this on text that [`parse`]
+    /// Prepare the lossless view. Only call this on text that [`parse`]
     /// accepted: the strict parse is what bounds size and depth.
     pub fn new(text: &'a str) -> Self {
-        let doc = Document::from_str(text).ok();
-        Lossless { text, doc }
+        Lossless {
+            text,
+            doc: Default::default(),
+            fast: Default::default(),
+        }
     }
 
     pub fn text(&self) -> &'a str {
         self.text
     }
 
+    fn doc(&self) -> Option<&Document> {
+        self.doc
+            .get_or_init(|| Document::from_str(self.text).ok())
+            .as_ref()
+    }
+
     fn root(&self) -> Option<YamlNode> {
-        let doc = self.doc.as_ref()?;
+        let doc = self.doc()?;
         if let Some(m) = doc.as_mapping() {
             return Some(YamlNode::Mapping(m));
         }
@@ -321,6 +336,14 @@ impl<'a> Lossless<'a> {
     /// Where a diagnostic about `path` should point: the value when it
     /// exists, else the nearest existing ancestor's key or value.
     pub fn locate(&self, path: &[Seg]) -> Option<(usize, usize)> {
+        match self.fast_locate(path) {
+            Some(found) => found,
+            None => self.slow_locate(path),
+        }
+    }
+
+    /// [`Lossless::locate`] answered from the yaml-edit tree.
+    fn slow_locate(&self, path: &[Seg]) -> Option<(usize, usize)> {
         for len in (0..=path.len()).rev() {
             let p = &path[..len];
             let span = match p.last() {
@@ -335,6 +358,30 @@ impl<'a> Lossless<'a> {
             }
         }
         None
+    }
+
+    /// [`Lossless::locate`] answered from the scanner's spans, by the same
+    /// rule; `None` when the scanner cannot tell (the text is outside its
+    /// subset, or the path reaches into a value it keeps whole, a quoted
+    /// key or an empty value), and the yaml-edit tree must answer.
+    fn fast_locate(&self, path: &[Seg]) -> Option<Option<(usize, usize)>> {
+        let doc = self
+            .fast
+            .get_or_init(|| block::scan(self.text).ok())
+            .as_ref()?;
+        for len in (0..=path.len()).rev() {
+            let p = &path[..len];
+            let (value, key) = fast_spans(&doc.root, self.text, p, None)?;
+            let span = match p.last() {
+                Some(Seg::Key(_)) if len < path.len() => key.or(value),
+                Some(Seg::Key(_)) => value.or(key),
+                _ => value,
+            };
+            if let Some(span) = span {
+                return Some(Some(line_col(self.text, span.start)));
+            }
+        }
+        Some(None)
     }
 
     /// Ranges of the items of the sequence at `path`, trimmed.
@@ -354,6 +401,48 @@ impl<'a> Lossless<'a> {
         self.value_span(path)
             .and_then(|s| self.text[s].chars().next())
             .is_some_and(|c| c == '[' || c == '{')
+    }
+}
+
+/// The value span and key span of the node at `path` below `node` (each
+/// `None` when absent; `key` is the span of the key that led to `node`),
+/// or `None` when the scanner cannot answer as the yaml-edit tree would:
+/// see [`Lossless::fast_locate`].
+fn fast_spans(
+    node: &block::Node,
+    text: &str,
+    path: &[Seg],
+    key: Option<Span>,
+) -> Option<(Option<Span>, Option<Span>)> {
+    let Some((seg, rest)) = path.split_first() else {
+        if node.style == block::Style::Empty || node.span.is_empty() {
+            return None;
+        }
+        return Some((Some(node.span.clone()), key));
+    };
+    match (&node.kind, seg) {
+        // A flow collection the scanner kept whole: read it again with its
+        // nodes (a block scalar or anything else: the slow path answers).
+        (block::Kind::Opaque(_), _) => {
+            let inner = block::flow_node(text, node.span.start)?;
+            fast_spans(&inner, text, path, key)
+        }
+        (block::Kind::Map(entries), Seg::Key(k)) => {
+            let quoted =
+                |e: &block::Entry| matches!(text.as_bytes()[e.key_span.start], b'"' | b'\'');
+            if entries.iter().any(quoted) {
+                return None;
+            }
+            match entries.iter().find(|e| e.key == k.as_str()) {
+                Some(e) => fast_spans(&e.value, text, rest, Some(e.key_span.clone())),
+                None => Some((None, None)),
+            }
+        }
+        (block::Kind::Seq(items), Seg::Index(i)) => match items.get(*i) {
+            Some(item) => fast_spans(&item.value, text, rest, None),
+            None => Some((None, None)),
+        },
+        _ => Some((None, None)),
     }
 }
 
@@ -764,6 +853,70 @@ fn parent_is_null(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every path into `v` (keys and indexes), plus paths that miss.
+    fn paths_of(v: &Value, at: Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+        out.push(at.clone());
+        let with = |seg: Seg| {
+            let mut p = at.clone();
+            p.push(seg);
+            p
+        };
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    paths_of(child, with(Seg::key(k)), out);
+                }
+                out.push(with(Seg::key("missing")));
+                let mut deeper = with(Seg::key("missing"));
+                deeper.push(Seg::key("deeper"));
+                out.push(deeper);
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    paths_of(child, with(Seg::Index(i)), out);
+                }
+                out.push(with(Seg::Index(a.len())));
+            }
+            _ => out.push(with(Seg::key("under-a-scalar"))),
+        }
+    }
+
+    /// Locating through the scanner's spans gives exactly what the
+    /// yaml-edit tree gives, for every path into documents of the shapes
+    /// registry files use (and some they do not).
+    #[test]
+    fn fast_locate_agrees_with_the_lossless_tree() {
+        let docs = [
+            "---\nid: capability.bench.cap-00001\ntitle: Synthetic\nsummary: \"Cap 1: generated.\"\nowner: team-1\nstatus: active\naliases: []\nsurface: [\"src/cap/**\", \"docs/cap.md\"]\nmaturity:\n  D: {current: 4, target: 6}\n  A: {current: 3}\nevidence:\n  tests:\n    - tests/cap_test.rs\n  documentation: [docs/cap.md]\nrelations:\n  depends_on: []\npromotion_history:\n  - {date: 2026-02-02, dimension: D, from: 3, to: 4, evidence: [docs/cap.md], by: maintain, rationale: \"documented\"}\nnotes: >-\n  Generated entry 1; the text\n  adds bulk.\nupdated: 2026-02-02\n",
+            "# header\nschema_version: 1\nupdated: 2026-06-17\ncapabilities:\n  # first\n  - id: a.b\n    title: 'It''s'\n    vector: D5/A4/C5/R3\n    path: \"x\"  # c\n\n  - id: c.d\n    tags: [x, 'y', \"z\"]\n    m: {a: 1, b: -2}\n    empty:\n    nested:\n      deep:\n        - 1\n        - [2, 3]\n",
+            "a:\n- 1\n- b\nc: ~\nd:\ne: 007\nlist:\n  -\n  - x\n  - - y\n    - z\n",
+            "k: |\n  a\n  # b\nj: 1\nl: |+\n  text\n\nm: {x: [1, {y: 2}]}\n",
+            "\"quoted\": 1\nplain: 2\n'single': {a: b}\n",
+            "k: v\r\nl: [a, b, ]\r\nm:\r\n  - n: 1\r\n    o: 2\r\n",
+            "- id: a\n  x: 1\n- id: b\n  y: [1, 2]\n",
+            "evidence:\n  tests:\n  docs: []\nmaturity: {D: {current: 1}}\n",
+        ];
+        for text in docs {
+            let value = parse(text).unwrap();
+            let mut paths = Vec::new();
+            paths_of(&value, Vec::new(), &mut paths);
+            let tree = Lossless::new(text);
+            let mut answered = 0;
+            for path in &paths {
+                if let Some(fast) = tree.fast_locate(path) {
+                    answered += 1;
+                    assert_eq!(fast, tree.slow_locate(path), "{path:?} in {text:?}");
+                }
+                assert_eq!(
+                    tree.locate(path),
+                    tree.slow_locate(path),
+                    "{path:?} in {text:?}"
+                );
+            }
+            assert!(answered > 0, "the fast path answered nothing in {text:?}");
+        }
+    }
 
     #[test]
     fn yes_stays_a_string_and_dates_stay_strings() {
