@@ -39,6 +39,16 @@ pub fn write_batch_with_fault(
     validate: impl FnOnce() -> Result<()>,
     fail_at: Option<usize>,
 ) -> Result<()> {
+    // Write through symlinks: the new bytes go to the file a link points
+    // at, and the link stays a link.
+    let resolved: Vec<PendingFile> = files
+        .iter()
+        .map(|f| PendingFile {
+            target: through_links(&f.target),
+            bytes: f.bytes.clone(),
+        })
+        .collect();
+    let files = resolved.as_slice();
     let mut temps: Vec<PathBuf> = Vec::new();
     let cleanup = |temps: &[PathBuf]| {
         for t in temps {
@@ -106,6 +116,17 @@ pub fn write_batch_with_fault(
     Ok(())
 }
 
+/// The file `target` names once symlinks are followed, or `target` itself
+/// when it is not a symlink (or a dangling one).
+fn through_links(target: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf())
+        }
+        _ => target.to_path_buf(),
+    }
+}
+
 fn write_synced(tmp: &Path, bytes: &[u8], target: &Path) -> Result<()> {
     use std::io::Write;
     let mut file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
@@ -120,6 +141,29 @@ fn write_synced(tmp: &Path, bytes: &[u8], target: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_symlink_is_written_through_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.yaml");
+        let link = dir.path().join("link.yaml");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink("real.yaml", &link).unwrap();
+        let files = vec![PendingFile {
+            target: link.clone(),
+            bytes: b"new".to_vec(),
+        }];
+        write_batch(&files, || Ok(())).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 2, "temporary files left behind");
+    }
 
     #[test]
     fn failure_mid_batch_restores_everything() {

@@ -306,6 +306,14 @@ impl GitTree {
         format!("{}{}", self.prefix, path)
     }
 
+    /// The repository path that holds `path`'s content once symlinks in
+    /// the tree are followed (the path itself when none is involved), so a
+    /// new version of a symlinked file is stored at its target and the
+    /// link stays a link. `None` when a link leaves the repository.
+    pub fn content_path(&self, path: &str) -> Option<String> {
+        self.resolve(&self.full(path))
+    }
+
     /// Follow symlinks component by component inside the tree. Returns the
     /// resolved full path, or `None` when a link leaves the repository.
     fn resolve(&self, full: &str) -> Option<String> {

@@ -305,6 +305,68 @@ fn new_entry_gets_its_row_committed() {
     assert!(v.status.success(), "{}", show(&v));
 }
 
+/// A patched index that git stores as executable stays executable, in the
+/// commit and on disk.
+#[test]
+fn patched_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let full = repo.join(INDEX);
+    std::fs::set_permissions(&full, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sb.git_ok(&repo, &["add", INDEX]);
+    sb.git_ok(&repo, &["commit", "-q", "-m", "index executable"]);
+    write(&repo, BETA, &beta(""));
+    sb.git_ok(&repo, &["add", BETA]);
+    let o = sb.git(&repo, &["commit", "-q", "-m", "add beta"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let committed = sb.git_ok(&repo, &["show", &format!("HEAD:{INDEX}")]);
+    assert!(committed.contains(&format!("path: {BETA}")), "{committed}");
+    let staged = sb.git_ok(&repo, &["ls-files", "-s", INDEX]);
+    assert!(staged.starts_with("100755 "), "{staged}");
+    let mode = std::fs::metadata(&full).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o111,
+        0o111,
+        "worktree lost the executable bit: {mode:o}"
+    );
+    assert_eq!(sb.git_ok(&repo, &["status", "--porcelain"]), "");
+}
+
+/// An index that is a symlink (to a file elsewhere in the repository) is
+/// patched at its target: the link stays a link, in the commit and on disk.
+#[test]
+fn symlinked_index_is_patched_at_its_target() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    const REAL: &str = "shared/capabilities.yaml";
+    std::fs::create_dir_all(repo.join("shared")).unwrap();
+    sb.git_ok(&repo, &["mv", INDEX, REAL]);
+    std::os::unix::fs::symlink("../../shared/capabilities.yaml", repo.join(INDEX)).unwrap();
+    sb.git_ok(&repo, &["add", INDEX]);
+    sb.git_ok(&repo, &["commit", "-q", "-m", "index behind a link"]);
+    write(&repo, BETA, &beta(""));
+    sb.git_ok(&repo, &["add", BETA]);
+    let o = sb.git(&repo, &["commit", "-q", "-m", "add beta"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let link = sb.git_ok(&repo, &["ls-files", "-s", INDEX]);
+    assert!(
+        link.starts_with("120000 "),
+        "the link became a file: {link}"
+    );
+    let committed = sb.git_ok(&repo, &["show", &format!("HEAD:{REAL}")]);
+    assert!(committed.contains(&format!("path: {BETA}")), "{committed}");
+    let meta = std::fs::symlink_metadata(repo.join(INDEX)).unwrap();
+    assert!(
+        meta.file_type().is_symlink(),
+        "the worktree link became a file"
+    );
+    assert!(read(&repo, REAL).contains(&format!("path: {BETA}")));
+    assert_eq!(sb.git_ok(&repo, &["status", "--porcelain"]), "");
+    let v = sb.rs(&repo, &["validate", "--rev", "HEAD"]);
+    assert!(v.status.success(), "{}", show(&v));
+}
+
 /// Acceptance: evidence that exists on disk but is not staged does not
 /// satisfy the check; staging it does.
 #[test]

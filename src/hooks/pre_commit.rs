@@ -23,7 +23,7 @@ use crate::registry::{self, LoadedEntry, Registry};
 use crate::schema::SchemaKind;
 use crate::snapshot::{GitEntry, GitTree, Overlay, Snapshot};
 use crate::{Error, Result, git};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -81,6 +81,18 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<i32> 
     }
 
     let staged_entries = index.as_ref().map(staged::index_map).unwrap_or_default();
+    // Patched files keep their mode when staged again.
+    let executables: BTreeSet<String> = index
+        .iter()
+        .flat_map(|i| {
+            i.entries()
+                .iter()
+                .filter(|e| {
+                    e.stage_raw() == 0 && e.mode == gix::index::entry::Mode::FILE_EXECUTABLE
+                })
+                .map(|e| String::from_utf8_lossy(e.path(i)).into_owned())
+        })
+        .collect();
     drop(index);
     let staged = GitTree::with_prefix(
         &repo,
@@ -155,7 +167,7 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<i32> 
     }
     if !outputs.is_empty() {
         update_worktree(&top, &prefix, &staged, &outputs, &safe, &today, err)?;
-        stage(&repo, &top, &prefix, &outputs, staged.entries())?;
+        stage(&repo, &top, &staged, &outputs, &executables)?;
         for p in &plan.applied {
             writeln!(
                 err,
@@ -370,14 +382,24 @@ fn update_worktree(
 fn stage(
     repo: &gix::Repository,
     top: &Path,
-    prefix: &str,
+    staged: &GitTree,
     outputs: &BTreeMap<String, Vec<u8>>,
-    before: &BTreeMap<String, GitEntry>,
+    executables: &BTreeSet<String>,
 ) -> Result<()> {
-    let mut written: Vec<(String, gix::ObjectId)> = Vec::new();
+    let before = staged.entries();
+    let mut written: Vec<Staged> = Vec::new();
     for (path, bytes) in outputs {
+        // A symlinked registry file is patched at its target.
+        let Some(path) = staged.content_path(path) else {
+            continue;
+        };
         let oid = repo.write_blob(bytes).map_err(Error::git)?.detach();
-        written.push((format!("{prefix}{path}"), oid));
+        let mode = if executables.contains(&path) {
+            "100755"
+        } else {
+            "100644"
+        };
+        written.push(Staged { path, oid, mode });
     }
     update_index(top, None, &written)?;
     if let Some(real) = partial_commit_real_index(repo) {
@@ -387,14 +409,22 @@ fn stage(
             file.entry_by_path_and_stage(path.into(), gix::index::entry::Stage::Unconflicted)
                 .map(|e| e.id)
         };
-        let mirrored: Vec<(String, gix::ObjectId)> = written
+        let mirrored: Vec<Staged> = written
             .iter()
-            .filter(|(path, _)| held(path) == before.get(path).map(|e| e.oid))
+            .filter(|s| held(&s.path) == before.get(&s.path).map(|e| e.oid))
             .cloned()
             .collect();
         update_index(top, Some(&real), &mirrored)?;
     }
     Ok(())
+}
+
+/// One patched file to put in the index: repository path, new blob, mode.
+#[derive(Clone)]
+struct Staged {
+    path: String,
+    oid: gix::ObjectId,
+    mode: &'static str,
 }
 
 /// The real index git holds locked during `git commit PATH`, when that is
@@ -412,17 +442,13 @@ fn partial_commit_real_index(repo: &gix::Repository) -> Option<std::path::PathBu
 
 /// `git update-index --index-info` for `entries`, on `index_file` (default:
 /// whatever `GIT_INDEX_FILE` says, else the repository's index).
-fn update_index(
-    top: &Path,
-    index_file: Option<&Path>,
-    entries: &[(String, gix::ObjectId)],
-) -> Result<()> {
+fn update_index(top: &Path, index_file: Option<&Path>, entries: &[Staged]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
     let mut info = String::new();
-    for (path, oid) in entries {
-        info.push_str(&format!("100644 {oid}\t{path}\n"));
+    for Staged { path, oid, mode } in entries {
+        info.push_str(&format!("{mode} {oid}\t{path}\n"));
     }
     let mut cmd = std::process::Command::new("git");
     cmd.args(["update-index", "--index-info"])
