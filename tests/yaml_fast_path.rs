@@ -166,8 +166,86 @@ fn flow_value(depth: u32) -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// Spans read from the scanner (for locating diagnostics and placing
+/// edits) must be the ones the yaml-edit tree gives, wherever it answers.
+fn spans_agree(text: &str) -> Result<(), TestCaseError> {
+    if yaml::parse(text).is_ok() {
+        yaml::fast_spans_agree(text).map_err(TestCaseError::fail)?;
+    }
+    Ok(())
+}
+
+/// An index-like document: rows of mappings with scalars, flow lists,
+/// nested flow values, empty values, comments and blank lines between.
+fn index_doc() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        "[a-z]{1,6}",
+        Just("'quoted'".to_string()),
+        Just("\"dq # not a comment\"".to_string()),
+        Just("[a, 'b', c]".to_string()),
+        Just("[]".to_string()),
+        Just("{x: 1, y: [2, 3]}".to_string()),
+        Just(String::new()),
+        Just("2026-01-01  # trailing".to_string()),
+    ];
+    let row = proptest::collection::vec(("[a-z]{1,5}", value), 1..5);
+    (
+        proptest::collection::vec((row, any::<bool>(), any::<bool>()), 0..5),
+        prop_oneof![Just(2usize), Just(0)],
+        any::<bool>(),
+    )
+        .prop_map(|(rows, indent, crlf)| {
+            let pad = " ".repeat(indent);
+            let mut text = String::from("# header\nschema_version: 1\ncapabilities:\n");
+            if rows.is_empty() {
+                text = text.replace("capabilities:\n", "capabilities: []\n");
+            }
+            for (fields, comment, blank) in rows {
+                if blank {
+                    text.push('\n');
+                }
+                if comment {
+                    text.push_str(&format!("{pad}# row comment\n"));
+                }
+                let mut seen = std::collections::HashSet::new();
+                let mut first = true;
+                for (k, v) in fields {
+                    if !seen.insert(k.clone()) {
+                        continue;
+                    }
+                    let lead = if first {
+                        format!("{pad}- ")
+                    } else {
+                        format!("{pad}  ")
+                    };
+                    first = false;
+                    let sep = if v.is_empty() { ":" } else { ": " };
+                    text.push_str(&format!("{lead}{k}{sep}{v}\n"));
+                }
+            }
+            text.push_str("updated: 2026-06-17\n");
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            text
+        })
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// Spans from the scanner equal the yaml-edit tree's in index-like
+    /// documents, block scalars and nested flow collections.
+    #[test]
+    fn scanner_spans_match_the_lossless_tree(
+        index in index_doc(),
+        scalar in block_scalar_doc(),
+        flow in flow_value(3),
+    ) {
+        spans_agree(&index)?;
+        spans_agree(&scalar)?;
+        spans_agree(&format!("k: {flow}\nlist:\n  - {flow}\n"))?;
+    }
 
     /// Block scalars of every header, chomping, indentation and body shape
     /// decode exactly as the strict parser decodes them, or are refused.

@@ -325,9 +325,29 @@ impl<'a> Lossless<'a> {
         entry.key_node().map(|n| span_of(&n))
     }
 
+    fn fast_doc(&self) -> Option<&block::Doc<'a>> {
+        self.fast
+            .get_or_init(|| block::scan(self.text).ok())
+            .as_ref()
+    }
+
     /// Byte range of the value at `path`, trimmed of trailing whitespace and
     /// comments that the tree attaches to block collections.
     pub fn value_span(&self, path: &[Seg]) -> Option<Span> {
+        match self.fast_value_span(path) {
+            Some(found) => found,
+            None => self.slow_value_span(path),
+        }
+    }
+
+    /// [`Lossless::value_span`] from the scanner's spans, when it can tell.
+    fn fast_value_span(&self, path: &[Seg]) -> Option<Option<Span>> {
+        let doc = self.fast_doc()?;
+        let (value, _) = fast_spans(&doc.root, self.text, path)?;
+        Some(value.map(|span| trim_span(self.text, span)))
+    }
+
+    fn slow_value_span(&self, path: &[Seg]) -> Option<Span> {
         let node = self.node(path)?;
         let span = span_of(&node);
         Some(trim_span(self.text, span))
@@ -365,13 +385,10 @@ impl<'a> Lossless<'a> {
     /// subset, or the path reaches into a value it keeps whole, a quoted
     /// key or an empty value), and the yaml-edit tree must answer.
     fn fast_locate(&self, path: &[Seg]) -> Option<Option<(usize, usize)>> {
-        let doc = self
-            .fast
-            .get_or_init(|| block::scan(self.text).ok())
-            .as_ref()?;
+        let doc = self.fast_doc()?;
         for len in (0..=path.len()).rev() {
             let p = &path[..len];
-            let (value, key) = fast_spans(&doc.root, self.text, p, None)?;
+            let (value, key) = fast_spans(&doc.root, self.text, p)?;
             let span = match p.last() {
                 Some(Seg::Key(_)) if len < path.len() => key.or(value),
                 Some(Seg::Key(_)) => value.or(key),
@@ -386,6 +403,35 @@ impl<'a> Lossless<'a> {
 
     /// Ranges of the items of the sequence at `path`, trimmed.
     pub fn item_spans(&self, path: &[Seg]) -> Option<Vec<Span>> {
+        match self.fast_item_spans(path) {
+            Some(found) => found,
+            None => self.slow_item_spans(path),
+        }
+    }
+
+    /// [`Lossless::item_spans`] from the scanner's spans, when it can tell.
+    fn fast_item_spans(&self, path: &[Seg]) -> Option<Option<Vec<Span>>> {
+        let doc = self.fast_doc()?;
+        let found = fast_visit(
+            &doc.root,
+            self.text,
+            path,
+            None,
+            &mut |n, _| match &n.kind {
+                block::Kind::Seq(items) if items.iter().all(|i| has_text(&i.value)) => Some(Some(
+                    items
+                        .iter()
+                        .map(|i| trim_span(self.text, i.value.span.clone()))
+                        .collect(),
+                )),
+                block::Kind::Seq(_) | block::Kind::Opaque(_) => None,
+                _ => Some(None),
+            },
+        )?;
+        Some(found.flatten())
+    }
+
+    fn slow_item_spans(&self, path: &[Seg]) -> Option<Vec<Span>> {
         let YamlNode::Sequence(s) = self.node(path)? else {
             return None;
         };
@@ -404,28 +450,28 @@ impl<'a> Lossless<'a> {
     }
 }
 
-/// The value span and key span of the node at `path` below `node` (each
-/// `None` when absent; `key` is the span of the key that led to `node`),
-/// or `None` when the scanner cannot answer as the yaml-edit tree would:
-/// see [`Lossless::fast_locate`].
-fn fast_spans(
+/// Walk `path` down from `node` in a scanned document and hand the node
+/// found (with the span of the key that led to it) to `f`. `Some(None)`:
+/// nothing at `path`. `None`: the scanner cannot answer as the yaml-edit
+/// tree would (the path reaches into a value it keeps whole and cannot
+/// re-read, a mapping with a quoted key, or `f` declines), and the
+/// yaml-edit tree must answer.
+fn fast_visit<R>(
     node: &block::Node,
     text: &str,
     path: &[Seg],
     key: Option<Span>,
-) -> Option<(Option<Span>, Option<Span>)> {
+    f: &mut dyn FnMut(&block::Node, Option<Span>) -> Option<R>,
+) -> Option<Option<R>> {
     let Some((seg, rest)) = path.split_first() else {
-        if node.style == block::Style::Empty || node.span.is_empty() {
-            return None;
-        }
-        return Some((Some(node.span.clone()), key));
+        return f(node, key).map(Some);
     };
     match (&node.kind, seg) {
         // A flow collection the scanner kept whole: read it again with its
         // nodes (a block scalar or anything else: the slow path answers).
         (block::Kind::Opaque(_), _) => {
             let inner = block::flow_node(text, node.span.start)?;
-            fast_spans(&inner, text, path, key)
+            fast_visit(&inner, text, path, key, f)
         }
         (block::Kind::Map(entries), Seg::Key(k)) => {
             let quoted =
@@ -434,16 +480,38 @@ fn fast_spans(
                 return None;
             }
             match entries.iter().find(|e| e.key == k.as_str()) {
-                Some(e) => fast_spans(&e.value, text, rest, Some(e.key_span.clone())),
-                None => Some((None, None)),
+                Some(e) => fast_visit(&e.value, text, rest, Some(e.key_span.clone()), f),
+                None => Some(None),
             }
         }
         (block::Kind::Seq(items), Seg::Index(i)) => match items.get(*i) {
-            Some(item) => fast_spans(&item.value, text, rest, None),
-            None => Some((None, None)),
+            Some(item) => fast_visit(&item.value, text, rest, None, f),
+            None => Some(None),
         },
-        _ => Some((None, None)),
+        _ => Some(None),
     }
+}
+
+/// Whether a scanned node has text of its own (an empty value has none,
+/// and the yaml-edit tree's answer for it is left to that tree).
+fn has_text(node: &block::Node) -> bool {
+    node.style != block::Style::Empty && !node.span.is_empty()
+}
+
+/// The value span and key span of the node at `path` (each `None` when
+/// absent), or `None` when the scanner cannot answer: see [`fast_visit`].
+fn fast_spans(
+    root: &block::Node,
+    text: &str,
+    path: &[Seg],
+) -> Option<(Option<Span>, Option<Span>)> {
+    let found = fast_visit(root, text, path, None, &mut |n, key| {
+        has_text(n).then(|| (n.span.clone(), key))
+    })?;
+    Some(match found {
+        Some((value, key)) => (Some(value), key),
+        None => (None, None),
+    })
 }
 
 fn span_of(node: &YamlNode) -> Span {
@@ -850,37 +918,71 @@ fn parent_is_null(raw: &str) -> bool {
     matches!(raw.trim(), "" | "~" | "null" | "Null" | "NULL")
 }
 
+/// Every path into `v` (keys and indexes), plus paths that miss.
+fn paths_of(v: &Value, at: Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    out.push(at.clone());
+    let with = |seg: Seg| {
+        let mut p = at.clone();
+        p.push(seg);
+        p
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                paths_of(child, with(Seg::key(k)), out);
+            }
+            out.push(with(Seg::key("missing")));
+            let mut deeper = with(Seg::key("missing"));
+            deeper.push(Seg::key("deeper"));
+            out.push(deeper);
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                paths_of(child, with(Seg::Index(i)), out);
+            }
+            out.push(with(Seg::Index(a.len())));
+        }
+        _ => out.push(with(Seg::key("under-a-scalar"))),
+    }
+}
+
+/// Check, for every path into `text` (a document [`parse`] accepts), that
+/// what the scanner's spans answer for [`Lossless::locate`],
+/// [`Lossless::value_span`] and [`Lossless::item_spans`] is what the
+/// yaml-edit tree answers. Returns how many paths the scanner answered.
+/// For tests (unit and property tests hold the fast path to this).
+#[doc(hidden)]
+pub fn fast_spans_agree(text: &str) -> Result<usize, String> {
+    let value = parse(text).map_err(|e| e.to_string())?;
+    let mut paths = Vec::new();
+    paths_of(&value, Vec::new(), &mut paths);
+    let tree = Lossless::new(text);
+    let mut answered = 0;
+    for path in &paths {
+        let differs = |what: &str| format!("{what} differs at {path:?} in {text:?}");
+        if let Some(fast) = tree.fast_locate(path) {
+            answered += 1;
+            if fast != tree.slow_locate(path) {
+                return Err(differs("locate"));
+            }
+        }
+        if let Some(fast) = tree.fast_value_span(path)
+            && fast != tree.slow_value_span(path)
+        {
+            return Err(differs("value_span"));
+        }
+        if let Some(fast) = tree.fast_item_spans(path)
+            && fast != tree.slow_item_spans(path)
+        {
+            return Err(differs("item_spans"));
+        }
+    }
+    Ok(answered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every path into `v` (keys and indexes), plus paths that miss.
-    fn paths_of(v: &Value, at: Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
-        out.push(at.clone());
-        let with = |seg: Seg| {
-            let mut p = at.clone();
-            p.push(seg);
-            p
-        };
-        match v {
-            Value::Object(m) => {
-                for (k, child) in m {
-                    paths_of(child, with(Seg::key(k)), out);
-                }
-                out.push(with(Seg::key("missing")));
-                let mut deeper = with(Seg::key("missing"));
-                deeper.push(Seg::key("deeper"));
-                out.push(deeper);
-            }
-            Value::Array(a) => {
-                for (i, child) in a.iter().enumerate() {
-                    paths_of(child, with(Seg::Index(i)), out);
-                }
-                out.push(with(Seg::Index(a.len())));
-            }
-            _ => out.push(with(Seg::key("under-a-scalar"))),
-        }
-    }
 
     /// Locating through the scanner's spans gives exactly what the
     /// yaml-edit tree gives, for every path into documents of the shapes
@@ -898,22 +1000,7 @@ mod tests {
             "evidence:\n  tests:\n  docs: []\nmaturity: {D: {current: 1}}\n",
         ];
         for text in docs {
-            let value = parse(text).unwrap();
-            let mut paths = Vec::new();
-            paths_of(&value, Vec::new(), &mut paths);
-            let tree = Lossless::new(text);
-            let mut answered = 0;
-            for path in &paths {
-                if let Some(fast) = tree.fast_locate(path) {
-                    answered += 1;
-                    assert_eq!(fast, tree.slow_locate(path), "{path:?} in {text:?}");
-                }
-                assert_eq!(
-                    tree.locate(path),
-                    tree.slow_locate(path),
-                    "{path:?} in {text:?}"
-                );
-            }
+            let answered = fast_spans_agree(text).unwrap_or_else(|e| panic!("{e}"));
             assert!(answered > 0, "the fast path answered nothing in {text:?}");
         }
     }
