@@ -12,6 +12,7 @@
 # Exit status 1 when a target is missed.
 #
 # usage: bench/commit.sh            N=31 SIZE=1000 bench/commit.sh
+#        BIN=/tmp/old/reuse-surface bench/commit.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +24,9 @@ SIZE=${SIZE:-1000}
 cd "$top"
 echo "== cargo build --release" >&2
 cargo build --release --quiet
-bin=$top/target/release/reuse-surface
+# BIN=/path/to/reuse-surface measures another build (say, the previous
+# commit's) with the same generated registry and scenarios.
+bin=${BIN:-$top/target/release/reuse-surface}
 # The registry generator (built now: HOME changes below).
 cargo build --release --quiet --example gen_registry
 gen=$top/target/release/examples/gen_registry

@@ -8,6 +8,7 @@
 #
 #   bash bench/validate.sh            # from the project root
 #   RUNS=11 SIZES="1000 10000" bash bench/validate.sh
+#   BIN=/tmp/old/reuse-surface bash bench/validate.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,7 +24,9 @@ cargo build --release --quiet --bin reuse-surface --example gen_registry
 target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 target_dir=${target_dir:-target}
-bin="$target_dir/release/reuse-surface"
+# BIN=/path/to/reuse-surface times another build (say, the previous
+# commit's) on the same generated registries.
+bin=${BIN:-"$target_dir/release/reuse-surface"}
 gen="$target_dir/release/examples/gen_registry"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-bench.XXXXXX")
