@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 use reuse_surface::scaffold::{self, EstablishOptions, SCAFFOLD};
 use tempfile::TempDir;
 
+#[path = "support/isolated_git.rs"]
+mod isolated_git;
+
 static HOME: OnceLock<PathBuf> = OnceLock::new();
 
 /// The isolated HOME, set up once per test process before any git runs.
@@ -18,33 +21,7 @@ fn home() -> &'static Path {
         let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("establish-tests-home");
         let _ = fs::remove_dir_all(&base);
         fs::create_dir_all(&base).unwrap();
-        // SAFETY: runs once, before any test of this binary starts git or
-        // reads the environment (every test calls `home()` first, and the
-        // others wait on the OnceLock meanwhile).
-        unsafe {
-            std::env::set_var("HOME", &base);
-            std::env::set_var("XDG_CONFIG_HOME", base.join(".config"));
-            std::env::set_var("GIT_CONFIG_NOSYSTEM", "1");
-            std::env::set_var("GIT_AUTHOR_NAME", "Test Author");
-            std::env::set_var("GIT_AUTHOR_EMAIL", "author@example.invalid");
-            std::env::set_var("GIT_COMMITTER_NAME", "Test Committer");
-            std::env::set_var("GIT_COMMITTER_EMAIL", "committer@example.invalid");
-            for var in [
-                "GIT_DIR",
-                "GIT_WORK_TREE",
-                "GIT_INDEX_FILE",
-                "GIT_COMMON_DIR",
-                "GIT_OBJECT_DIRECTORY",
-                "GIT_CONFIG_GLOBAL",
-                "GIT_CONFIG_SYSTEM",
-                "GIT_CONFIG_PARAMETERS",
-                "GIT_CONFIG_COUNT",
-                "REUSE_SURFACE_SKIP",
-                "REUSE_SURFACE_BIN",
-            ] {
-                std::env::remove_var(var);
-            }
-        }
+        isolated_git::isolate(&base);
         base
     })
 }

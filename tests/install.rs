@@ -17,6 +17,9 @@ use std::sync::OnceLock;
 use reuse_surface::install::{self, HOOKS, InstallOptions, KEPT_SUFFIX, MARKER};
 use tempfile::TempDir;
 
+#[path = "support/isolated_git.rs"]
+mod isolated_git;
+
 const ATTR_LINE: &str = "registry/indexes/*.yaml merge=reuse-surface";
 
 static HOME: OnceLock<PathBuf> = OnceLock::new();
@@ -42,33 +45,7 @@ fn home() -> &'static Path {
             format!("[core]\n\thooksPath = {}/global-hooks\n", base.display()),
         )
         .unwrap();
-        // SAFETY: runs once, before any test of this binary starts git or
-        // reads the environment (every test calls `home()` first, and the
-        // others wait on the OnceLock meanwhile).
-        unsafe {
-            std::env::set_var("HOME", &base);
-            std::env::set_var("XDG_CONFIG_HOME", base.join(".config"));
-            std::env::set_var("GIT_CONFIG_NOSYSTEM", "1");
-            std::env::set_var("GIT_AUTHOR_NAME", "Test Author");
-            std::env::set_var("GIT_AUTHOR_EMAIL", "author@example.invalid");
-            std::env::set_var("GIT_COMMITTER_NAME", "Test Committer");
-            std::env::set_var("GIT_COMMITTER_EMAIL", "committer@example.invalid");
-            for var in [
-                "GIT_DIR",
-                "GIT_WORK_TREE",
-                "GIT_INDEX_FILE",
-                "GIT_COMMON_DIR",
-                "GIT_OBJECT_DIRECTORY",
-                "GIT_CONFIG_GLOBAL",
-                "GIT_CONFIG_SYSTEM",
-                "GIT_CONFIG_PARAMETERS",
-                "GIT_CONFIG_COUNT",
-                "REUSE_SURFACE_SKIP",
-                "REUSE_SURFACE_BIN",
-            ] {
-                std::env::remove_var(var);
-            }
-        }
+        isolated_git::isolate(&base);
         base
     })
 }
