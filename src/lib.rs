@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod git;
 pub mod hooks;
 pub mod install;
+pub mod llm;
 pub mod model;
 pub mod parallel;
 pub mod patches;
