@@ -32,6 +32,15 @@ pub fn write_batch(files: &[PendingFile], validate: impl FnOnce() -> Result<()>)
     write_batch_with_fault(files, validate, None)
 }
 
+static WRITES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The process-wide lock every batch holds from its first temporary file
+/// to its last rename. Code that must end the process early (a hook's time
+/// bound) takes it first, so it never exits in the middle of a batch.
+pub fn write_lock() -> std::sync::MutexGuard<'static, ()> {
+    WRITES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// [`write_batch`] with a simulated failure of the `fail_at`-th rename, so
 /// tests can prove the rollback.
 pub fn write_batch_with_fault(
@@ -39,6 +48,7 @@ pub fn write_batch_with_fault(
     validate: impl FnOnce() -> Result<()>,
     fail_at: Option<usize>,
 ) -> Result<()> {
+    let _writing = write_lock();
     // Write through symlinks: the new bytes go to the file a link points
     // at, and the link stays a link.
     let resolved: Vec<PendingFile> = files

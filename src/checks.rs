@@ -511,7 +511,15 @@ fn evidence_checks(
     }
 }
 
-fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
+/// The highest evidence rule (SPEC §2.4) that `level` of `dim` claims and
+/// `e`'s evidence does not meet, as (the level it starts at, what it
+/// needs). One rule for the `unsupported-level` check and `maintain`'s
+/// gate on promotions.
+pub fn unsupported_level(
+    e: &crate::model::Entry,
+    dim: &str,
+    level: u8,
+) -> Option<(u8, &'static str)> {
     let tests = e.evidence("tests");
     let rules: [(&str, u8, bool, &str); 4] = [
         (
@@ -539,13 +547,17 @@ fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
             "a CI workflow file among `evidence.tests`",
         ),
     ];
+    rules
+        .iter()
+        .filter(|(d, min, ok, _)| *d == dim && level >= *min && !ok)
+        .max_by_key(|r| r.1)
+        .map(|(_, min, _, needs)| (*min, *needs))
+}
+
+fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
     for (dim, level) in e.maturity.levels() {
         let node = |leaf: &str| vec![Seg::key("maturity"), Seg::key(dim), Seg::key(leaf)];
-        if let Some((_, min, _, needs)) = rules
-            .iter()
-            .filter(|(d, min, ok, _)| *d == dim && level.current >= *min && !ok)
-            .max_by_key(|r| r.1)
-        {
+        if let Some((min, needs)) = unsupported_level(e, dim, level.current) {
             out.push(
                 Problem::new("unsupported-level", format!("{dim}{} claims more than its evidence supports: {dim} >= {min} needs {needs}", level.current))
                     .file(path)

@@ -2,8 +2,8 @@
 //! subcommand. Every command returns an exit code; errors map to codes in
 //! one place (`run`).
 
+use crate::change::{ChangeSource, change_set};
 use crate::diagnostics::{self, Style, Summary};
-use crate::git::Change;
 use crate::patches::apply;
 use crate::patches::collect::{self, Scope};
 use crate::registry::{self, Registry};
@@ -83,10 +83,12 @@ pub enum Command {
         format: Format,
     },
     /// Walk through patches interactively or automatically (optionally with an LLM).
-    Maintain {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        args: Vec<String>,
-    },
+    ///
+    /// On a terminal each patch is shown with its diff and you answer
+    /// [a]pply [s]kip [e]dit [q]uit [A]pply all safe. Without a terminal,
+    /// --auto (or --yes) is required. Exit codes: 0 ok, 1 the batch would not
+    /// validate (nothing written), 2 usage error or every patch skipped.
+    Maintain(MaintainArgs),
     /// Insert or update an item of another registry kind.
     Add {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
@@ -147,6 +149,152 @@ pub enum HookName {
     PreCommit,
     PrePush,
     PostMerge,
+    /// A coding agent's Stop hook: `maintain --auto --no-llm`, always exit 0.
+    AgentStop,
+}
+
+/// `maintain`'s flags (SPEC §6).
+#[derive(Debug, Args)]
+pub struct MaintainArgs {
+    /// Where to look for the registry (default: the current directory, walking up).
+    #[arg(long, value_name = "DIR", visible_alias = "root")]
+    pub path: Option<PathBuf>,
+    /// Only this capability (an alias names its entry).
+    #[arg(long, value_name = "ID", conflicts_with = "all")]
+    pub capability: Option<String>,
+    /// Every capability; the LLM is asked about each.
+    #[arg(long)]
+    pub all: bool,
+    /// Signals from the changes since REF (merge base → HEAD); default: the staged diff.
+    #[arg(long, value_name = "REF")]
+    pub from_git_since: Option<String>,
+    /// Decide without asking: safe patches, and LLM patches that pass the gates.
+    #[arg(long)]
+    pub auto: bool,
+    /// The same as --auto with the default thresholds.
+    #[arg(long)]
+    pub yes: bool,
+    /// Lowest confidence --auto applies from an LLM [default: high].
+    #[arg(long, value_enum, value_name = "LEVEL", requires = "auto")]
+    pub auto_confidence: Option<ConfidenceArg>,
+    /// Most levels --auto promotes a dimension by; 0 disables promotions
+    /// [default: `auto_max_delta` in registry/config.yaml, else 1].
+    #[arg(long, value_name = "N", requires = "auto", value_parser = clap::value_parser!(u8).range(0..=6))]
+    pub auto_max_delta: Option<u8>,
+    /// Skip the LLM phase.
+    #[arg(long, conflicts_with = "llm_url")]
+    pub no_llm: bool,
+    /// The bridge's base URL [default: LLM_CONNECT_URL; for --llm-api openai also OPENAI_BASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub llm_url: Option<String>,
+    /// The bridge's protocol: llm-connect's /execute, or an OpenAI-compatible /chat/completions.
+    #[arg(long, value_enum, default_value_t = LlmApiArg::Connect)]
+    pub llm_api: LlmApiArg,
+    /// How many LLM requests run at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub llm_jobs: u16,
+    /// After the session, validate and check the published raw index.
+    #[arg(long)]
+    pub publish: bool,
+    /// The published raw index URL [default: REUSE_SURFACE_RAW_URL].
+    #[arg(long, value_name = "URL", requires = "publish")]
+    pub raw_url: Option<String>,
+    /// text: lines for people; json: one JSON object per line (events).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LlmApiArg {
+    Connect,
+    Openai,
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Resolve `maintain`'s flags into what the session runs with, and check
+/// that it can ask: without a terminal (or with JSON output) it decides
+/// only under --auto/--yes, and says so before anything is read.
+fn maintain(args: MaintainArgs, out: &mut dyn Write) -> Result<i32> {
+    use crate::maintain::{LlmSetting, Options, Target};
+    use crate::patches::Confidence;
+    let auto = args.auto || args.yes;
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if !auto && (!terminal || args.format == Format::Json) {
+        return Err(Error::usage(
+            "maintain asks before it writes, and there is no terminal to ask on: \
+             run it with --auto (or --yes) to apply what passes the gates without asking",
+        ));
+    }
+    let api = match args.llm_api {
+        LlmApiArg::Connect => crate::llm::Api::Connect,
+        LlmApiArg::Openai => crate::llm::Api::OpenAi,
+    };
+    let url = args
+        .llm_url
+        .or_else(|| env_nonempty("LLM_CONNECT_URL"))
+        .or_else(|| {
+            (api == crate::llm::Api::OpenAi)
+                .then(|| env_nonempty("OPENAI_BASE_URL"))
+                .flatten()
+        });
+    let llm = match (args.no_llm, url) {
+        (true, _) => LlmSetting::Off,
+        (false, None) => LlmSetting::Unconfigured,
+        (false, Some(url)) => LlmSetting::On {
+            url,
+            api,
+            jobs: usize::from(args.llm_jobs),
+        },
+    };
+    let publish = if args.publish {
+        Some(
+            args.raw_url
+                .or_else(|| env_nonempty("REUSE_SURFACE_RAW_URL"))
+                .ok_or_else(|| {
+                    Error::usage("--publish needs --raw-url URL (or REUSE_SURFACE_RAW_URL)")
+                })?,
+        )
+    } else {
+        None
+    };
+    let opts = Options {
+        path: args.path,
+        target: match (args.capability, args.all) {
+            (Some(id), _) => Target::One(id),
+            (None, true) => Target::All,
+            (None, false) => Target::Changed,
+        },
+        since: args.from_git_since,
+        auto,
+        auto_confidence: match args.auto_confidence {
+            Some(ConfidenceArg::Low) => Confidence::Low,
+            Some(ConfidenceArg::Medium) => Confidence::Medium,
+            Some(ConfidenceArg::High) | None => Confidence::High,
+        },
+        auto_max_delta: args.auto_max_delta,
+        llm,
+        publish,
+        json: args.format == Format::Json,
+        style: Style::detect(std::io::stdout().is_terminal()),
+    };
+    let summary = if auto {
+        crate::maintain::run(&opts, None, out)?
+    } else {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        crate::maintain::run(&opts, Some(&mut input), out)?
+    };
+    Ok(summary.exit_code)
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -224,9 +372,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => {
             let scope = capability.map_or(Scope::All, Scope::One);
             let signals = if staged {
-                Signals::Staged
+                ChangeSource::Staged
             } else {
-                from_git_since.map_or(Signals::None, Signals::Since)
+                from_git_since.map_or(ChangeSource::None, ChangeSource::Since)
             };
             update(
                 root.root.as_deref(),
@@ -237,7 +385,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 &mut out,
             )
         }
-        Command::Maintain { .. } => not_yet("maintain"),
+        Command::Maintain(args) => maintain(args, &mut out),
         Command::Add { .. } => not_yet("add"),
         Command::Establish {
             path,
@@ -289,6 +437,13 @@ pub fn run(cli: Cli) -> Result<i32> {
                     crate::hooks::pre_push(&cwd()?, &args, std::io::stdin().lock(), &mut err, style)
                 }
                 HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
+                HookName::AgentStop => {
+                    let stdin = std::io::stdin();
+                    let mut input = stdin.lock();
+                    let input: Option<&mut dyn std::io::Read> =
+                        (!std::io::stdin().is_terminal()).then_some(&mut input);
+                    Ok(crate::hooks::agent_stop(input, &mut err))
+                }
             }
         }
         Command::MergeDriver {
@@ -374,73 +529,16 @@ fn validate(
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
-/// Where `update` takes its diff signals from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Signals {
-    None,
-    Staged,
-    Since(String),
-}
-
-/// Snapshots before and after the change whose paths feed the collectors.
-pub struct ChangeSet {
-    pub changes: Vec<(String, Change)>,
-    pub old: Box<dyn Snapshot>,
-}
-
-/// Compute the change set for `signals` (staged: HEAD → index; since REF:
-/// merge-base(REF, HEAD) → HEAD).
-pub fn change_set(root: &Path, signals: &Signals) -> Result<Option<ChangeSet>> {
-    let repo = match signals {
-        Signals::None => return Ok(None),
-        _ => crate::git::open(root)?,
-    };
-    let prefix = crate::git::prefix_of(&repo, root);
-    let empty = std::collections::BTreeMap::new();
-    let (old_entries, new_entries) = match signals {
-        Signals::Staged => {
-            let old = match crate::git::head_commit(&repo) {
-                Some(head) => crate::git::tree_entries(&repo, head)?,
-                None => empty,
-            };
-            (old, crate::git::index_entries(&repo)?)
-        }
-        Signals::Since(rev) => {
-            let since = crate::git::resolve_commit(&repo, rev)?;
-            let head = crate::git::head_commit(&repo)
-                .ok_or_else(|| Error::usage("HEAD has no commit yet"))?;
-            let base = crate::git::merge_base(&repo, since, head)?.unwrap_or(since);
-            (
-                crate::git::tree_entries(&repo, base)?,
-                crate::git::tree_entries(&repo, head)?,
-            )
-        }
-        Signals::None => unreachable!("handled above"),
-    };
-    let changes =
-        crate::git::relative_to_root(crate::git::diff(&old_entries, &new_entries), &prefix);
-    let old = GitTree::from_entries(
-        &repo,
-        old_entries,
-        root,
-        "the tree before the change".into(),
-    );
-    Ok(Some(ChangeSet {
-        changes,
-        old: Box::new(old),
-    }))
-}
-
 fn update(
     root: Option<&Path>,
     scope: &Scope,
-    signals: &Signals,
+    signals: &ChangeSource,
     write: bool,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let root = registry::find_root(&cwd()?, root)?;
-    let which = if *signals == Signals::Staged {
+    let which = if *signals == ChangeSource::Staged {
         Which::Staged
     } else {
         Which::WorkTree

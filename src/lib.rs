@@ -5,6 +5,7 @@ pub mod yaml;
 
 pub use error::{Error, Result};
 pub mod atomic;
+pub mod change;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod git;
 pub mod hooks;
 pub mod install;
 pub mod llm;
+pub mod maintain;
 pub mod model;
 pub mod parallel;
 pub mod patches;

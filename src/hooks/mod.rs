@@ -3,12 +3,14 @@
 //! index after a merge or pull. The shims in `hooks/` call these through
 //! `reuse-surface hook NAME`.
 
+mod agent_stop;
 pub mod cache;
 mod post_merge;
 mod pre_commit;
 mod pre_push;
 mod staged;
 
+pub use agent_stop::agent_stop;
 pub use post_merge::post_merge;
 pub use pre_commit::pre_commit;
 pub use pre_push::pre_push;

@@ -40,12 +40,17 @@ impl Plan {
         let Some((old, new)) = self.files.get(path) else {
             return String::new();
         };
-        similar::TextDiff::from_lines(old.as_str(), new.as_str())
-            .unified_diff()
-            .context_radius(2)
-            .header(&format!("a/{path}"), &format!("b/{path}"))
-            .to_string()
+        unified_diff(path, old, new)
     }
+}
+
+/// A unified diff of one file's change, headed like git's.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
 }
 
 /// Front matter being edited: the YAML in an editor plus the fixed parts.
@@ -117,15 +122,17 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
 
     // Entries edited above may change derived fields: re-derive their rows.
     let mut rederived: BTreeMap<String, IndexRow> = BTreeMap::new();
+    let mut newest_edited: Option<String> = None;
     for (path, edit) in &entry_edits {
         let (loaded, problems) = registry::parse_entry(path, edit.text().as_bytes());
         if let (Some(e), true) = (loaded.entry, problems.is_empty()) {
             rederived.insert(e.id.clone(), e.derive_row(path));
+            newest_edited = newest_edited.max(e.updated.clone());
         }
     }
 
     let index_patches: Vec<&Patch> = patches.iter().filter(|p| p.kind.targets_index()).collect();
-    let extra_sync: Vec<Patch> = reg
+    let follow_ups: Vec<Patch> = reg
         .index
         .iter()
         .flat_map(|i| &i.capabilities)
@@ -144,8 +151,9 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
             p.set = Some(serde_json::json!({}));
             Some(p)
         })
+        .chain(index_date_follow_up(reg, &index_patches, newest_edited))
         .collect();
-    if (!index_patches.is_empty() || !extra_sync.is_empty())
+    if (!index_patches.is_empty() || !follow_ups.is_empty())
         && let Some(source) = reg.index_source.as_ref()
     {
         let mut editor = Editor::new(source.text.as_str());
@@ -154,10 +162,10 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
             .as_ref()
             .map(|i| i.capabilities.clone())
             .unwrap_or_default();
-        for patch in index_patches.into_iter().chain(extra_sync.iter()) {
+        for patch in index_patches.into_iter().chain(follow_ups.iter()) {
             match apply_index_patch(&mut editor, &mut rows, patch, &rederived) {
                 Ok(()) => {
-                    if !extra_sync.iter().any(|p| std::ptr::eq(p, patch)) {
+                    if !follow_ups.iter().any(|p| std::ptr::eq(p, patch)) {
                         plan.applied.push(patch.clone());
                     }
                 }
@@ -174,6 +182,35 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
         plan.files.insert(path, (edit.old, new));
     }
     plan
+}
+
+/// A batch that dates an entry later than the index (a promotion sets the
+/// entry's `updated`) bumps the index's date with it, unless the batch
+/// already does: otherwise every promotion would leave `stale-index-date`.
+fn index_date_follow_up(
+    reg: &Registry,
+    index_patches: &[&Patch],
+    newest_edited: Option<String>,
+) -> Option<Patch> {
+    let newest = newest_edited?;
+    let index = reg.index.as_ref()?;
+    if index_patches
+        .iter()
+        .any(|p| p.kind == PatchKind::IndexDateBump)
+        || index
+            .updated
+            .as_deref()
+            .is_some_and(|u| u >= newest.as_str())
+    {
+        return None;
+    }
+    let mut p = Patch::deterministic(
+        "",
+        PatchKind::IndexDateBump,
+        "an entry edited in this batch is newer than the index",
+    );
+    p.set = Some(newest.into());
+    Some(p)
 }
 
 fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<(), String> {
@@ -204,7 +241,7 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
             let dim = patch.dimension.as_deref().ok_or("patch has no dimension")?;
             let to = patch.to.ok_or("patch has no `to`")?;
             let from = patch.from.ok_or("patch has no `from`")?;
-            editor.set_scalar(
+            editor.set_rendered(
                 &[Seg::key("maturity"), Seg::key(dim), Seg::key("current")],
                 &to.to_string(),
             )?;
@@ -227,7 +264,17 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
             editor.set_scalar(&[Seg::key("updated")], today)
         }
         PatchKind::ConsumerFeedback => {
-            let note = patch.append.as_deref().unwrap_or(&patch.rationale);
+            let note = patch
+                .append
+                .as_deref()
+                .or_else(|| {
+                    patch
+                        .set
+                        .as_ref()
+                        .and_then(|s| s.get("note"))
+                        .and_then(|n| n.as_str())
+                })
+                .unwrap_or(&patch.rationale);
             let consumer = patch
                 .set
                 .as_ref()
@@ -360,8 +407,7 @@ pub fn civil_from_days(z: i64) -> String {
 /// Validate the planned result and write it atomically under `root`.
 ///
 /// The result is checked on an overlay of `base` (the snapshot the plan was
-/// made from): the edited files must parse and pass the schema, and the
-/// batch may not add errors. Any failure leaves every file untouched.
+/// made from): see [`verify`]. Any failure leaves every file untouched.
 pub fn commit(
     root: &std::path::Path,
     reg: &Registry,
@@ -372,9 +418,6 @@ pub fn commit(
     if outputs.is_empty() {
         return Ok(());
     }
-    let before = crate::checks::run(reg, base);
-    let errors_before = error_counts(&before);
-    let overlay = crate::snapshot::Overlay::new(base, outputs.clone());
     let files: Vec<crate::atomic::PendingFile> = outputs
         .iter()
         .map(|(path, bytes)| crate::atomic::PendingFile {
@@ -382,42 +425,64 @@ pub fn commit(
             bytes: bytes.clone(),
         })
         .collect();
-    crate::atomic::write_batch(&files, || {
-        let after_reg = registry::load(&overlay)?;
-        let after = crate::checks::run(&after_reg, &overlay);
-        if let Some(p) = after.iter().find(|p| {
-            matches!(p.check, "parse-error" | "schema")
-                && p.file.as_ref().is_some_and(|f| outputs.contains_key(f))
-        }) {
+    crate::atomic::write_batch(&files, || verify_outputs(reg, &outputs, base))
+}
+
+/// Whether the planned result may be written: the edited files must parse
+/// and pass the schema, and the batch may not add errors (a registry that
+/// already has errors can still be repaired). Writes nothing; `maintain`
+/// asks this before it accepts a patch into its batch.
+pub fn verify(
+    reg: &Registry,
+    plan: &Plan,
+    base: &dyn crate::snapshot::Snapshot,
+) -> crate::Result<()> {
+    verify_outputs(reg, &plan.outputs(reg), base)
+}
+
+fn verify_outputs(
+    reg: &Registry,
+    outputs: &BTreeMap<String, Vec<u8>>,
+    base: &dyn crate::snapshot::Snapshot,
+) -> crate::Result<()> {
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    let before = crate::checks::run(reg, base);
+    let errors_before = error_counts(&before);
+    let overlay = crate::snapshot::Overlay::new(base, outputs.clone());
+    let after_reg = registry::load(&overlay)?;
+    let after = crate::checks::run(&after_reg, &overlay);
+    if let Some(p) = after.iter().find(|p| {
+        matches!(p.check, "parse-error" | "schema")
+            && p.file.as_ref().is_some_and(|f| outputs.contains_key(f))
+    }) {
+        return Err(crate::Error::Invalid(format!(
+            "refusing to write: the patched {} would not be valid ({}: {})",
+            p.file.as_deref().unwrap_or("file"),
+            p.check,
+            p.message
+        )));
+    }
+    // Compare per (check, file, capability), not in total: a batch that
+    // fixes one error must not be able to smuggle in another.
+    let errors_after = error_counts(&after);
+    for (key, n) in &errors_after {
+        if *n > errors_before.get(key).copied().unwrap_or(0) {
+            let p = after
+                .iter()
+                .find(|p| p.severity == crate::diagnostics::Severity::Error && error_key(p) == *key)
+                .expect("counted");
             return Err(crate::Error::Invalid(format!(
-                "refusing to write: the patched {} would not be valid ({}: {})",
-                p.file.as_deref().unwrap_or("file"),
+                "refusing to write: the patches would add an error ({}[{}] in {}: {})",
+                p.severity.as_str(),
                 p.check,
+                p.file.as_deref().unwrap_or("the registry"),
                 p.message
             )));
         }
-        // Compare per (check, file, capability), not in total: a batch that
-        // fixes one error must not be able to smuggle in another.
-        let errors_after = error_counts(&after);
-        for (key, n) in &errors_after {
-            if *n > errors_before.get(key).copied().unwrap_or(0) {
-                let p = after
-                    .iter()
-                    .find(|p| {
-                        p.severity == crate::diagnostics::Severity::Error && error_key(p) == *key
-                    })
-                    .expect("counted");
-                return Err(crate::Error::Invalid(format!(
-                    "refusing to write: the patches would add an error ({}[{}] in {}: {})",
-                    p.severity.as_str(),
-                    p.check,
-                    p.file.as_deref().unwrap_or("the registry"),
-                    p.message
-                )));
-            }
-        }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 type ErrorKey<'a> = (&'static str, Option<&'a str>, Option<&'a str>);

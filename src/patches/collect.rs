@@ -280,16 +280,10 @@ fn owners<'a>(
     })
 }
 
-fn diff_patches(
-    reg: &Registry,
-    snap: &dyn Snapshot,
-    old: &dyn Snapshot,
-    changes: &[(String, Change)],
-    out: &mut Collected,
-) {
-    let signals = Signals::new(reg);
-    let entries: Vec<(&str, &Entry, GlobSet)> = reg
-        .valid_entries()
+/// Every valid entry with its `surface` globs compiled (an invalid glob
+/// matches nothing; the checks report it).
+fn surface_sets(reg: &Registry) -> Vec<(&str, &Entry, GlobSet)> {
+    reg.valid_entries()
         .map(|(p, e)| {
             let mut b = GlobSetBuilder::new();
             for g in &e.surface {
@@ -299,7 +293,54 @@ fn diff_patches(
             }
             (p, e, b.build().unwrap_or_else(|_| GlobSet::empty()))
         })
-        .collect();
+        .collect()
+}
+
+/// The capabilities a change touches, sorted: the owners of its changed
+/// paths (by the same rule the collectors assign signals) and the entries
+/// whose own file changed. `maintain` asks the LLM about these by default.
+pub fn touched(reg: &Registry, changes: &[(String, Change)]) -> Vec<String> {
+    let entries = surface_sets(reg);
+    let mut ids = BTreeSet::new();
+    for (path, change) in changes {
+        if let Some((_, e, _)) = entries.iter().find(|(p, _, _)| p == path) {
+            ids.insert(e.id.clone());
+            continue;
+        }
+        if *change == Change::Deleted || path.starts_with("registry/") {
+            continue;
+        }
+        if let Ok(owners) = owners(&entries, path) {
+            ids.extend(owners.into_iter().map(|e| e.id.clone()));
+        }
+    }
+    ids.into_iter().collect()
+}
+
+/// The paths among `paths` that can serve as evidence (CI workflows,
+/// tests, documentation, configured rules): what a prompt may offer an
+/// LLM to cite.
+pub fn evidence_like<'a>(
+    config: &crate::config::Config,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let signals = Signals::from_config(config);
+    paths
+        .into_iter()
+        .filter(|p| signals.classify(p).is_some())
+        .map(str::to_string)
+        .collect()
+}
+
+fn diff_patches(
+    reg: &Registry,
+    snap: &dyn Snapshot,
+    old: &dyn Snapshot,
+    changes: &[(String, Change)],
+    out: &mut Collected,
+) {
+    let signals = Signals::new(reg);
+    let entries = surface_sets(reg);
     for (path, change) in changes {
         if *change == Change::Deleted {
             continue;

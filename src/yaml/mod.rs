@@ -914,6 +914,22 @@ impl Editor {
     }
 }
 
+impl Editor {
+    /// Replace the value at `path` with already rendered YAML (a number):
+    /// for values that a string rendering would quote and so change type.
+    pub fn set_rendered(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
+        let tree = Lossless::new(&self.text);
+        let Some(span) = tree.value_span(path) else {
+            drop(tree);
+            return self.insert_key(path, rendered);
+        };
+        drop(tree);
+        let mut splice = Splice::default();
+        splice.replace(span, rendered);
+        self.commit(splice)
+    }
+}
+
 fn parent_is_null(raw: &str) -> bool {
     matches!(raw.trim(), "" | "~" | "null" | "Null" | "NULL")
 }

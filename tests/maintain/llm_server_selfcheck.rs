@@ -2,10 +2,7 @@
 //! plain HTTP/1.1 correctly, with a raw `TcpStream` and no HTTP client, so a
 //! failing bridge test points at the client and not at the fake.
 
-#[path = "support/llm_server.rs"]
-mod llm_server;
-
-use llm_server::{LlmServer, Reply, connect_answer, openai_answer};
+use crate::llm_server::{LlmServer, Reply, connect_answer, openai_answer};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;
