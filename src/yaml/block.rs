@@ -101,7 +101,10 @@ pub struct Node<'a> {
     /// The value's text: a scalar's token (quotes included), a flow
     /// collection's brackets, or a block collection from its first key or
     /// dash to the end of its last content line (line break excluded,
-    /// trailing comment on that line included). Empty for an empty value.
+    /// trailing comment on that line included). A value kept whole
+    /// ([`Style::Opaque`]) also runs to the end of its last line, comment
+    /// included; [`super::Lossless::value_span`] gives the value alone.
+    /// Empty for an empty value.
     pub span: Span,
     /// Whether the value's text covers more than one line.
     pub multiline: bool,

@@ -9,6 +9,7 @@
 //! quoting and line endings of untouched regions survive byte for byte.
 
 pub mod block;
+mod decor;
 use serde_json::Value;
 use std::str::FromStr;
 use yaml_edit::{Document, YamlNode};
@@ -331,8 +332,9 @@ impl<'a> Lossless<'a> {
             .as_ref()
     }
 
-    /// Byte range of the value at `path`, trimmed of trailing whitespace and
-    /// comments that the tree attaches to block collections.
+    /// Byte range of the value at `path`: its own text, without the blanks,
+    /// the comment and the comment lines after it that either tree's range
+    /// runs on into (the `decor` module reads where the value ends).
     pub fn value_span(&self, path: &[Seg]) -> Option<Span> {
         match self.fast_value_span(path) {
             Some(found) => found,
@@ -343,8 +345,9 @@ impl<'a> Lossless<'a> {
     /// [`Lossless::value_span`] from the scanner's spans, when it can tell.
     fn fast_value_span(&self, path: &[Seg]) -> Option<Option<Span>> {
         let doc = self.fast_doc()?;
-        let (value, _) = fast_spans(&doc.root, self.text, path)?;
-        Some(value.map(|span| trim_span(self.text, span)))
+        fast_visit(&doc.root, self.text, path, None, &mut |n, _| {
+            has_text(n).then(|| trim_node(self.text, n))
+        })
     }
 
     fn slow_value_span(&self, path: &[Seg]) -> Option<Span> {
@@ -401,7 +404,8 @@ impl<'a> Lossless<'a> {
         Some(None)
     }
 
-    /// Ranges of the items of the sequence at `path`, trimmed.
+    /// Ranges of the items of the sequence at `path`, each trimmed as
+    /// [`Lossless::value_span`] trims.
     pub fn item_spans(&self, path: &[Seg]) -> Option<Vec<Span>> {
         match self.fast_item_spans(path) {
             Some(found) => found,
@@ -421,7 +425,7 @@ impl<'a> Lossless<'a> {
                 block::Kind::Seq(items) if items.iter().all(|i| has_text(&i.value)) => Some(Some(
                     items
                         .iter()
-                        .map(|i| trim_span(self.text, i.value.span.clone()))
+                        .map(|i| trim_node(self.text, &i.value))
                         .collect(),
                 )),
                 block::Kind::Seq(_) | block::Kind::Opaque(_) => None,
@@ -519,24 +523,36 @@ fn span_of(node: &YamlNode) -> Span {
     r.start as usize..r.end as usize
 }
 
-/// Drop trailing blanks and whole comment lines from a block node's range.
+/// The value's own text in a raw range from either tree, which may run on
+/// past it: trailing blanks, comment lines and the comment after the value
+/// are its decoration, not part of it (see [`decor`]).
 fn trim_span(text: &str, span: Span) -> Span {
-    let slice = &text[span.clone()];
-    let mut end = slice.len();
-    loop {
-        let trimmed = slice[..end].trim_end();
-        end = trimmed.len();
-        // A trailing comment line: cut from the start of that line if the
-        // line holds only the comment.
-        let line_start = trimmed.rfind('\n').map_or(0, |p| p + 1);
-        let line = &trimmed[line_start..];
-        if line.trim_start().starts_with('#') && line_start > 0 {
-            end = line_start;
-            continue;
+    span.start..decor::repr_end(text, span)
+}
+
+/// [`trim_span`] for a node of the scanner's tree. Only what follows a
+/// block collection's last value can be decoration inside its range, so
+/// the reading starts there (at the last entry's key or item's dash when
+/// that value is empty) instead of at the collection's start: the index's
+/// row sequence is most of its file.
+fn trim_node(text: &str, node: &block::Node) -> Span {
+    let mut from = node.span.start;
+    let mut last = node;
+    while last.style == block::Style::Block {
+        let next = match &last.kind {
+            block::Kind::Map(entries) => entries.last().map(|e| (e.key_span.start, &e.value)),
+            block::Kind::Seq(items) => items.last().map(|i| (i.dash, &i.value)),
+            _ => None,
+        };
+        let Some((head, value)) = next else { break };
+        if !has_text(value) {
+            from = head;
+            break;
         }
-        break;
+        from = value.span.start;
+        last = value;
     }
-    span.start..span.start + end
+    node.span.start..decor::repr_end(text, from..node.span.end)
 }
 
 /// Strip one level of YAML quoting from a short scalar (keys, ids).
@@ -1043,6 +1059,200 @@ mod tests {
         let mut ed = Editor::new(src);
         ed.set_scalar(&[Seg::key("x")], "new").unwrap();
         assert_eq!(ed.text(), "# c\nx:   'new'  # keep\ny: 2\r\n");
+    }
+
+    /// What `f` makes of `text` (it must succeed).
+    fn edited(text: &str, f: impl FnOnce(&mut Editor) -> Result<(), String>) -> String {
+        let mut ed = Editor::new(text);
+        f(&mut ed).unwrap_or_else(|e| panic!("{e} in {text:?}"));
+        ed.into_text()
+    }
+
+    fn k(key: &str) -> Seg {
+        Seg::key(key)
+    }
+
+    /// Issue 8: a value the scanner hands to the strict parser kept the
+    /// comment after it in its span, and replacing it deleted the comment.
+    #[test]
+    fn set_scalar_keeps_the_comment_after_a_strictly_parsed_value() {
+        let set = |text: &str, path: &[Seg]| edited(text, |ed| ed.set_scalar(path, "2026-02-02"));
+        assert_eq!(
+            set("updated: 2025-1-1  # it's old\n", &[k("updated")]),
+            "updated: 2026-02-02  # it's old\n"
+        );
+        assert_eq!(
+            set(
+                "a: 1\r\nupdated: 2025-1-1\t# it's [old]\r\nb: 2\r\n",
+                &[k("updated")]
+            ),
+            "a: 1\r\nupdated: 2026-02-02\t# it's [old]\r\nb: 2\r\n"
+        );
+        assert_eq!(set("e: !!str 5 # c\n", &[k("e")]), "e: 2026-02-02 # c\n");
+        assert_eq!(
+            set("e: ~  # none yet\n", &[k("e")]),
+            "e: 2026-02-02  # none yet\n"
+        );
+        assert_eq!(
+            set("- 2025-1-1 # first\n- x\n", &[Seg::Index(0)]),
+            "- 2026-02-02 # first\n- x\n"
+        );
+    }
+
+    /// Issue 8: `# don't [edit]` after a nested flow value was part of its
+    /// span, so an edit inside found its bracket in the comment.
+    #[test]
+    fn edits_of_a_nested_flow_value_keep_the_comment_after_it() {
+        let text = "tests: {a: [b, c]}  # don't [edit]\n";
+        assert_eq!(
+            edited(text, |ed| ed.append_scalar(&[k("tests"), k("a")], "d")),
+            "tests: {a: [b, c, d]}  # don't [edit]\n"
+        );
+        assert_eq!(
+            edited(text, |ed| ed.set_scalar(&[k("tests")], "x")),
+            "tests: x  # don't [edit]\n"
+        );
+        assert_eq!(
+            edited(text, |ed| ed.set_scalar(&[k("tests"), k("n")], "v")),
+            "tests: {a: [b, c], n: v}  # don't [edit]\n"
+        );
+        assert_eq!(
+            edited("e: [a, [b]]  # c ]\n", |ed| ed
+                .append_scalar(&[k("e")], "z")),
+            "e: [a, [b], z]  # c ]\n"
+        );
+        assert_eq!(
+            edited("e: {a: [1]}  # c {x}\r\n", |ed| ed
+                .set_scalar(&[k("e"), k("n")], "v")),
+            "e: {a: [1], n: v}  # c {x}\r\n"
+        );
+    }
+
+    /// `#` inside quotes, or not after a blank, is text; the comment after
+    /// a quoted scalar that spans lines is not.
+    #[test]
+    fn only_a_real_comment_is_kept_out_of_the_value() {
+        let set = |text: &str| edited(text, |ed| ed.set_scalar(&[k("e")], "z"));
+        assert_eq!(set("e: 'a # b' # c\n"), "e: 'z' # c\n");
+        assert_eq!(set("e: \"a # x\n  b\" # c\n"), "e: \"z\" # c\n");
+        assert_eq!(set("e: a#b\nf: 1\n"), "e: z\nf: 1\n");
+        assert_eq!(set("e: 2025-1-1#b # c\n"), "e: z # c\n");
+        assert_eq!(set("e: a\n  b # c\n"), "e: z # c\n");
+    }
+
+    /// The same texts where only the yaml-edit tree answers (an alias
+    /// keeps the scanner out), and block collections on both paths.
+    #[test]
+    fn spans_exclude_trailing_comments_on_both_paths() {
+        for prefix in ["", "x: &a 1\ny: *a\n"] {
+            let text = format!(
+                "{prefix}u: 2025-1-1  # it's old\nt: {{a: [b, c]}}  # don't [edit]\nl:\n  - b\n  - 'c # x'  # c ]\n  # after\nm:\n  n: |\n    v\n    # text\n  o: p  # q\n"
+            );
+            let tree = Lossless::new(&text);
+            let span = |path: &[Seg]| tree.value_span(path).map(|s| &text[s]);
+            assert_eq!(span(&[k("u")]), Some("2025-1-1"), "{text:?}");
+            assert_eq!(span(&[k("t")]), Some("{a: [b, c]}"), "{text:?}");
+            assert_eq!(span(&[k("l")]), Some("- b\n  - 'c # x'"), "{text:?}");
+            assert_eq!(
+                span(&[k("m"), k("n")]),
+                Some("|\n    v\n    # text"),
+                "{text:?}"
+            );
+            assert_eq!(span(&[k("m")]).map(|s| s.ends_with("o: p")), Some(true));
+            let items = tree.item_spans(&[k("l")]).unwrap();
+            let items: Vec<&str> = items.into_iter().map(|s| &text[s]).collect();
+            assert_eq!(items, ["b", "'c # x'"], "{text:?}");
+            if prefix.is_empty() {
+                fast_spans_agree(&text).unwrap();
+            }
+        }
+    }
+
+    /// Texts the property `edits_keep_every_comment` (tests/yaml_fast_path.rs)
+    /// found losing or corrupting a comment before the fix: a tab before the
+    /// comment sends even a plain or quoted scalar to the strict parser, and
+    /// a comment line inside a block scalar was cut from its span, so a key
+    /// added after it landed inside the scalar.
+    #[test]
+    fn issue_8_texts_found_by_the_property() {
+        type Op = fn(&mut Editor) -> Result<(), String>;
+        let set: Op = |ed| ed.set_scalar(&[k("k")], "2026-02-02");
+        let add: Op = |ed| ed.set_scalar(&[k("added")], "v");
+        let cases: [(&str, Op, &str); 10] = [
+            ("k: abc\t# n1\n", set, "k: 2026-02-02\t# n1\n"),
+            (
+                "k: !!str 5\t# n {x}, [y\n",
+                set,
+                "k: 2026-02-02\t# n {x}, [y\n",
+            ),
+            (
+                "k: 'it''s # [x]'\t# n 'open\n",
+                set,
+                "k: '2026-02-02'\t# n 'open\n",
+            ),
+            (
+                "k: a\n  b 'c # n ]\nj: 1\n",
+                set,
+                "k: 2026-02-02 # n ]\nj: 1\n",
+            ),
+            (
+                "k: \"a # x\r\n  b\"\t# n#\r\n",
+                set,
+                "k: \"2026-02-02\"\t# n#\r\n",
+            ),
+            (
+                "k: ~  # n don't [edit]\n",
+                set,
+                "k: 2026-02-02  # n don't [edit]\n",
+            ),
+            (
+                "k: {x: 1, y: '# z'}\t# n {x}, [y\n",
+                |ed| ed.set_scalar(&[k("k"), k("added")], "v"),
+                "k: {x: 1, y: '# z', added: v}\t# n {x}, [y\n",
+            ),
+            (
+                "k: [x, {y: 'z # w'}]\t# n ]\n",
+                |ed| ed.append_scalar(&[k("k")], "zz"),
+                "k: [x, {y: 'z # w'}, zz]\t# n ]\n",
+            ),
+            (
+                "k: | # n \"q\" # again\n  text # not a comment\n  # also text\n",
+                add,
+                "k: | # n \"q\" # again\n  text # not a comment\n  # also text\nadded: v\n",
+            ),
+            (
+                "rows:\r\n  - id: first\r\n    k: 0x1F # n don't [edit]\r\n  - id: last  # n\r\n",
+                |ed| ed.set_scalar(&[k("rows"), Seg::Index(0), k("k")], "2026-02-02"),
+                "rows:\r\n  - id: first\r\n    k: 2026-02-02 # n don't [edit]\r\n  - id: last  # n\r\n",
+            ),
+        ];
+        for (text, op, want) in cases {
+            assert_eq!(edited(text, op), want, "{text:?}");
+        }
+    }
+
+    /// Replacing or growing a block sequence keeps the comment after its
+    /// last item.
+    #[test]
+    fn block_sequence_edits_keep_the_last_items_comment() {
+        let text = "e:\r\n  - a\r\n  - 2025-1-1  # c [x]\r\nf: 1\r\n";
+        assert_eq!(
+            edited(text, |ed| ed.append_scalar(&[k("e")], "z")),
+            "e:\r\n  - a\r\n  - 2025-1-1  # c [x]\r\n  - z\r\nf: 1\r\n"
+        );
+        assert_eq!(
+            edited(text, |ed| ed.set_scalar(&[k("e")], "z")),
+            "e:\r\n  z  # c [x]\r\nf: 1\r\n"
+        );
+        let rows = "caps:\n  - id: a\n    t: 2025-1-1  # c\n";
+        assert_eq!(
+            edited(rows, |ed| ed.insert_mapping_item(
+                &[k("caps")],
+                1,
+                &[("id", "b".into())]
+            )),
+            "caps:\n  - id: a\n    t: 2025-1-1  # c\n  - id: b\n"
+        );
     }
 
     #[test]
