@@ -875,3 +875,129 @@ fn agent_stop_kill_switch_exits_0_with_one_line() {
     assert!(run.one_line_error().contains("skipped"), "{}", run.show());
     assert_eq!(repo.read(INDEX), INDEX_YAML);
 }
+
+// ---- hostile answers ------------------------------------------------------
+
+#[test]
+fn values_with_flow_indicators_are_quoted_inside_flow_collections() {
+    let repo = Repo::committed();
+    repo.write("tests/a, b_test.rs", "#[test]\nfn ab() {}\n");
+    let server = serve_patches(vec![
+        promotion(|p| p["evidence_citations"] = json!(["tests/a, b_test.rs"])),
+        json!({"capability_id": BETA_ID, "kind": "consumer_feedback", "confidence": "high",
+               "source": "llm", "safe": false, "rationale": "r",
+               "append": "ok", "set": {"consumer": "hub, team"}}),
+    ]);
+    maintain_with(&repo, &server.url, &[]).assert_code(0);
+    let beta = repo.read(BETA);
+    assert!(
+        beta.contains("evidence: [\"tests/a, b_test.rs\"]"),
+        "{beta}"
+    );
+    assert!(beta.contains("consumer: \"hub, team\""), "{beta}");
+    // It reads back as one path and one consumer, and validates.
+    repo.validate_json(&[]).assert_code(0);
+}
+
+#[test]
+fn escape_sequences_in_an_answer_never_reach_the_terminal_raw() {
+    let repo = Repo::committed();
+    let server = serve_patches(vec![promotion(|p| {
+        p["rationale"] = json!("looks fine\u{1b}]0;pwned\u{7}\u{1b}[2J")
+    })]);
+    let mut cmd = repo.command(BIN);
+    cmd.args([
+        "maintain",
+        "--auto",
+        "--llm-url",
+        &server.url,
+        "--capability",
+        BETA_ID,
+    ]);
+    let run = repo.run_cmd(&mut cmd);
+    run.assert_no_panic();
+    assert!(
+        run.stdout.contains("applied maturity_promote"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stdout.contains("looks fine\\u{1b}]0;pwned"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'),
+        "{:?}",
+        run.stdout
+    );
+    // The file holds the text escaped, and still validates.
+    assert!(
+        repo.read(BETA).contains("looks fine\\u001b]0;pwned"),
+        "{}",
+        repo.read(BETA)
+    );
+    repo.validate_json(&[]).assert_code(0);
+}
+
+#[test]
+fn a_flood_of_patches_is_cut_and_said() {
+    let repo = Repo::committed();
+    let many: Vec<Value> = (0..500)
+        .map(|i| {
+            json!({"capability_id": BETA_ID, "kind": "consumer_feedback", "confidence": "low",
+                   "source": "llm", "safe": false, "rationale": "r", "append": format!("n{i}")})
+        })
+        .collect();
+    let server = serve_patches(many);
+    let run = maintain_with(&repo, &server.url, &[]);
+    let ev = events(&run);
+    let llm = of_kind(&ev, "llm");
+    assert!(
+        llm[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("500 proposal(s) from the bridge; only the first 50"),
+        "{}",
+        run.show()
+    );
+    assert_eq!(
+        of_kind(&ev, "refused").len(),
+        50,
+        "low confidence: all refused"
+    );
+    assert_eq!(repo.read(BETA), BETA_MD);
+}
+
+#[test]
+fn a_promotion_keeps_comments_quoting_and_crlf_line_endings() {
+    let repo = Repo::with_registry();
+    let beta = BETA_MD
+        .replace("R: {current: 2}", "R: {current: 2}  # proven by tests")
+        .replace(
+            "updated: 2026-06-01",
+            "updated: '2026-06-01'   # quoted on purpose",
+        )
+        .replace('\n', "\r\n");
+    repo.write(BETA, &beta);
+    repo.git_init();
+    repo.commit_all("crlf beta");
+    let server = serve_patches(vec![promotion(|_| {})]);
+    maintain_with(&repo, &server.url, &[]).assert_code(0);
+    let after = repo.read(BETA);
+    assert!(
+        after.contains("R: {current: 3}  # proven by tests\r\n"),
+        "{after:?}"
+    );
+    assert!(
+        after.contains(&format!("updated: '{}'   # quoted on purpose\r\n", today())),
+        "{after:?}"
+    );
+    assert!(after.contains("promotion_history: [{date: "), "{after:?}");
+    assert_eq!(
+        after.matches('\n').count(),
+        after.matches("\r\n").count(),
+        "{after:?}"
+    );
+    repo.validate_json(&[]).assert_code(0);
+}

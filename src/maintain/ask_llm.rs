@@ -19,6 +19,8 @@ use std::io::IsTerminal;
 const DIFF_BUDGET: usize = 64 * 1024;
 /// How many changed files contribute diff text.
 const DIFF_FILES: usize = 50;
+/// How many patches of one answer are considered: a flood is cut, said.
+const MAX_PATCHES: usize = 50;
 
 /// What the phase needs besides the gates.
 pub struct LlmPhase<'a> {
@@ -107,13 +109,18 @@ fn admit_document(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    let cut = if raws.len() > MAX_PATCHES {
+        format!("; only the first {MAX_PATCHES} are considered")
+    } else {
+        String::new()
+    };
     events.llm(
         "ok",
         Some(id),
-        &format!("{id}: {} proposal(s) from the bridge", raws.len()),
+        &format!("{id}: {} proposal(s) from the bridge{cut}", raws.len()),
     );
     let mut out: Vec<Proposal> = Vec::new();
-    for raw in &raws {
+    for raw in raws.iter().take(MAX_PATCHES) {
         match gates.admit_raw(raw) {
             Ok(p) => out.push(p),
             Err((shown, r)) => decisions.refuse_raw(events, &shown, r.gate, &r.reason),

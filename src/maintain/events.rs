@@ -92,7 +92,7 @@ impl<'w> Events<'w> {
             self.emit(json!({"event": "skipped", "patch": p, "reason": reason}));
         } else {
             let head = headline(p, self.style);
-            self.line(&format!("skipped {head}: {reason}"));
+            self.line(&format!("skipped {head}: {}", printable(reason)));
         }
     }
 
@@ -109,6 +109,7 @@ impl<'w> Events<'w> {
                 .and_then(Value::as_str)
                 .unwrap_or("(no capability)");
             let word = self.style.bold("refused");
+            let (kind, id, reason) = (printable(kind), printable(id), printable(reason));
             self.line(&format!("{word} {kind} {id} [{}]: {reason}", gate.as_str()));
         }
     }
@@ -119,7 +120,7 @@ impl<'w> Events<'w> {
             self.emit(json!({"event": "llm", "status": status,
                 "capability_id": capability_id, "message": message}));
         } else {
-            self.line(&format!("llm: {message}"));
+            self.line(&format!("llm: {}", printable(message)));
         }
     }
 
@@ -181,6 +182,24 @@ impl<'w> Events<'w> {
     }
 }
 
+/// Text from outside (an LLM's rationale, a refused id) as it may be shown
+/// on a terminal: control characters (escape sequences among them) are
+/// written as `\u{..}` escapes, never sent raw.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// `kind capability (source, safe|needs review, confidence): rationale`.
 pub fn headline(p: &Patch, style: Style) -> String {
     let source = serde_json::to_value(p.source).expect("origin serialises");
@@ -188,10 +207,10 @@ pub fn headline(p: &Patch, style: Style) -> String {
     format!(
         "{} {} ({}, {}, confidence {}): {}",
         style.bold(p.kind.as_str()),
-        p.capability_id,
+        printable(&p.capability_id),
         source.as_str().unwrap_or_default(),
         if p.safe { "safe" } else { "needs review" },
         confidence.as_str().unwrap_or_default(),
-        p.rationale
+        printable(&p.rationale)
     )
 }

@@ -5,7 +5,7 @@
 
 use super::batch::Batch;
 use super::edit;
-use super::events::{Events, headline};
+use super::events::{Events, headline, printable};
 use super::gates::{Gate, Gates};
 use super::{Decisions, Proposal};
 use crate::patches::Patch;
@@ -141,12 +141,23 @@ fn show(events: &mut Events, n: usize, total: usize, p: &Proposal, diff: &str) {
     let out = events.out();
     let _ = writeln!(out, "\n({n}/{total}) {}", headline(&p.patch, style));
     if !p.patch.evidence_citations.is_empty() {
-        let _ = writeln!(out, "evidence: {}", p.patch.evidence_citations.join(", "));
+        let cited = p.patch.evidence_citations.join(", ");
+        let _ = writeln!(out, "evidence: {}", printable(&cited));
     }
-    let _ = write!(out, "{diff}");
+    let _ = write!(out, "{}", printable_diff(diff));
     if let Some(why) = &p.confirm {
         let _ = writeln!(out, "note: this {why}; applying it needs an explicit yes");
     }
+}
+
+/// A diff keeps its line breaks; every other control character is escaped.
+fn printable_diff(diff: &str) -> String {
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let body = line.trim_end_matches(['\n', '\r']);
+            format!("{}{}", printable(body), &line[body.len()..])
+        })
+        .collect()
 }
 
 /// Ask until the answer is one of the keys; `None` at end of input.

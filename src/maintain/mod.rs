@@ -261,11 +261,12 @@ pub fn run(
         refused: decisions.refused,
         ..Summary::default()
     };
-    let written = match crate::patches::apply::commit(&root, &reg, &plan, &snap) {
-        Ok(()) => true,
+    let (written, problems) = match crate::patches::apply::commit(&root, &reg, &plan, &snap) {
+        Ok(Some(after)) => (true, after),
+        Ok(None) => (true, crate::checks::run(&reg, &snap)),
         Err(e) => {
             events.error(&format!("nothing was written: {e}"));
-            false
+            (false, crate::checks::run(&reg, &snap))
         }
     };
     if written {
@@ -278,7 +279,7 @@ pub fn run(
     } else {
         summary.refused += plan.applied.len();
     }
-    summary.left = left_to_do(&root, &collected.unassigned);
+    summary.left = left_to_do(&collected.unassigned, &problems);
     summary.exit_code = if !written {
         1
     } else if found > 0 && summary.applied == 0 {
@@ -300,28 +301,28 @@ pub fn run(
 
 /// The session's "left to do by hand": unassigned signals and what the
 /// registry still reports after the batch.
-fn left_to_do(root: &std::path::Path, unassigned: &[crate::patches::Unassigned]) -> Vec<String> {
-    let mut left = Vec::new();
-    for u in unassigned {
+fn left_to_do(
+    unassigned: &[crate::patches::Unassigned],
+    problems: &[crate::diagnostics::Problem],
+) -> Vec<String> {
+    let mut left: Vec<String> = unassigned
+        .iter()
+        .map(|u| {
+            format!(
+                "{} ({}) belongs to no capability: add it to one's `surface`",
+                u.path, u.signal
+            )
+        })
+        .collect();
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let warnings = problems.len() - errors;
+    if errors + warnings > 0 {
         left.push(format!(
-            "{} ({}) belongs to no capability: add it to one's `surface`",
-            u.path, u.signal
+            "the registry reports {errors} error(s) and {warnings} warning(s): run `reuse-surface validate`"
         ));
-    }
-    if let Ok(snap) = WorkTree::new(root)
-        && let Ok(reg) = registry::load(&snap)
-    {
-        let problems = crate::checks::run(&reg, &snap);
-        let errors = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count();
-        let warnings = problems.len() - errors;
-        if errors + warnings > 0 {
-            left.push(format!(
-                "the registry reports {errors} error(s) and {warnings} warning(s): run `reuse-surface validate`"
-            ));
-        }
     }
     left
 }

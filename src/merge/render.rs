@@ -1029,14 +1029,7 @@ fn flow_value(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            let plain = crate::yaml::render_scalar(s);
-            if plain.starts_with('"') || plain.contains([',', '[', ']', '{', '}']) {
-                serde_json::to_string(s).unwrap_or_default()
-            } else {
-                plain
-            }
-        }
+        Value::String(s) => crate::yaml::render_flow_scalar(s),
         Value::Array(a) => format!(
             "[{}]",
             a.iter().map(flow_value).collect::<Vec<_>>().join(", ")

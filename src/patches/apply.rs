@@ -4,7 +4,7 @@
 use super::{Patch, PatchKind};
 use crate::model::{INDEX_PATH, IndexRow};
 use crate::registry::{self, Registry, Source};
-use crate::yaml::{Editor, Seg, render_scalar};
+use crate::yaml::{Editor, Seg, render_flow_scalar, render_scalar};
 use std::collections::BTreeMap;
 
 /// The outcome of planning: new texts per file, and what was left out.
@@ -248,7 +248,7 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
             let evidence: Vec<String> = patch
                 .evidence_citations
                 .iter()
-                .map(|e| render_scalar(e))
+                .map(|e| render_flow_scalar(e))
                 .collect();
             let item = format!(
                 "{{date: {today}, dimension: {dim}, from: {from}, to: {to}, evidence: [{}], by: {}, rationale: {}}}",
@@ -283,7 +283,7 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
                 .unwrap_or("unknown");
             let item = format!(
                 "{{date: {today}, consumer: {}, note: {}}}",
-                render_scalar(consumer),
+                render_flow_scalar(consumer),
                 serde_json::to_string(note).expect("string")
             );
             editor.append_rendered(&[Seg::key("consumer_feedback")], &item)
@@ -408,15 +408,17 @@ pub fn civil_from_days(z: i64) -> String {
 ///
 /// The result is checked on an overlay of `base` (the snapshot the plan was
 /// made from): see [`verify`]. Any failure leaves every file untouched.
+/// Returns the problems of the written result (`None`: nothing to write),
+/// so a caller that reports them need not load the registry again.
 pub fn commit(
     root: &std::path::Path,
     reg: &Registry,
     plan: &Plan,
     base: &dyn crate::snapshot::Snapshot,
-) -> crate::Result<()> {
+) -> crate::Result<Option<Vec<crate::diagnostics::Problem>>> {
     let outputs = plan.outputs(reg);
     if outputs.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let files: Vec<crate::atomic::PendingFile> = outputs
         .iter()
@@ -425,7 +427,12 @@ pub fn commit(
             bytes: bytes.clone(),
         })
         .collect();
-    crate::atomic::write_batch(&files, || verify_outputs(reg, &outputs, base))
+    let mut after = None;
+    crate::atomic::write_batch(&files, || {
+        after = Some(verify_outputs(reg, &outputs, base)?);
+        Ok(())
+    })?;
+    Ok(after)
 }
 
 /// Whether the planned result may be written: the edited files must parse
@@ -437,16 +444,17 @@ pub fn verify(
     plan: &Plan,
     base: &dyn crate::snapshot::Snapshot,
 ) -> crate::Result<()> {
-    verify_outputs(reg, &plan.outputs(reg), base)
+    verify_outputs(reg, &plan.outputs(reg), base).map(|_| ())
 }
 
+/// The checks of the planned result, or why it may not be written.
 fn verify_outputs(
     reg: &Registry,
     outputs: &BTreeMap<String, Vec<u8>>,
     base: &dyn crate::snapshot::Snapshot,
-) -> crate::Result<()> {
+) -> crate::Result<Vec<crate::diagnostics::Problem>> {
     if outputs.is_empty() {
-        return Ok(());
+        return Ok(crate::checks::run(reg, base));
     }
     let before = crate::checks::run(reg, base);
     let errors_before = error_counts(&before);
@@ -482,7 +490,7 @@ fn verify_outputs(
             )));
         }
     }
-    Ok(())
+    Ok(after)
 }
 
 type ErrorKey<'a> = (&'static str, Option<&'a str>, Option<&'a str>);

@@ -589,6 +589,18 @@ pub fn render_scalar(s: &str) -> String {
     }
 }
 
+/// Render a string as a scalar inside a flow collection (`[a, b]`,
+/// `{k: v}`), where `,`, `[`, `]`, `{` and `}` would end or split a plain
+/// scalar: the one rule for the patch editor and the merge renderer.
+pub fn render_flow_scalar(s: &str) -> String {
+    let plain = render_scalar(s);
+    if !plain.starts_with('"') && plain.contains([',', '[', ']', '{', '}']) {
+        serde_json::to_string(s).expect("strings serialise")
+    } else {
+        plain
+    }
+}
+
 /// Render `s` in the same quoting style as the scalar it replaces.
 pub fn render_like(old_raw: &str, s: &str) -> String {
     let old = old_raw.trim_start();
@@ -801,7 +813,18 @@ impl Editor {
     /// Append a scalar to the sequence at `path`, creating it if needed and
     /// following its style (flow or block) when it exists.
     pub fn append_scalar(&mut self, path: &[Seg], value: &str) -> Result<(), String> {
-        self.append_rendered(path, &render_scalar(value))
+        let tree = Lossless::new(&self.text);
+        // A missing or null sequence is created in flow style (`[x]`).
+        let flow = tree
+            .value_span(path)
+            .is_none_or(|span| tree.is_flow(path) || parent_is_null(&self.text[span]));
+        drop(tree);
+        let rendered = if flow {
+            render_flow_scalar(value)
+        } else {
+            render_scalar(value)
+        };
+        self.append_rendered(path, &rendered)
     }
 
     /// Append an already rendered flow item (a scalar or `{k: v}`) to the
