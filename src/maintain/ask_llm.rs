@@ -5,10 +5,11 @@
 
 use super::events::Events;
 use super::gates::Gates;
-use super::{Decisions, Proposal};
+use super::{Decisions, LlmSetting, Proposal, Session};
 use crate::change::ChangeSet;
 use crate::llm::{self, Bridge, Request};
 use crate::patches::PatchKind;
+use crate::patches::collect;
 use crate::registry::Registry;
 use crate::snapshot::Snapshot;
 use serde_json::Value;
@@ -23,7 +24,7 @@ const DIFF_FILES: usize = 50;
 const MAX_PATCHES: usize = 50;
 
 /// What the phase needs besides the gates.
-pub struct LlmPhase<'a> {
+struct LlmPhase<'a> {
     pub bridge: &'a Bridge,
     pub jobs: usize,
     pub reg: &'a Registry,
@@ -34,10 +35,63 @@ pub struct LlmPhase<'a> {
     pub today: &'a str,
 }
 
+/// The LLM phase as configured: skipped with one line when there is no
+/// bridge or nothing to ask about, else [`run`].
+pub fn phase(
+    setting: &LlmSetting,
+    session: &Session,
+    ids: &[String],
+    gates: &Gates,
+    events: &mut Events,
+    decisions: &mut Decisions,
+) -> Vec<Proposal> {
+    let (url, api, jobs) = match setting {
+        LlmSetting::Off => return Vec::new(),
+        LlmSetting::Unconfigured => {
+            events.llm(
+                "skipped",
+                None,
+                "no bridge configured (set LLM_CONNECT_URL or --llm-url); skipping the LLM phase",
+            );
+            return Vec::new();
+        }
+        LlmSetting::On { .. } if ids.is_empty() => {
+            events.llm(
+                "skipped",
+                None,
+                "the change touches no capability; use --capability ID or --all to ask about one",
+            );
+            return Vec::new();
+        }
+        LlmSetting::On { url, api, jobs } => (url, *api, *jobs),
+    };
+    let bridge = match Bridge::new(url, api) {
+        Ok(b) => b,
+        Err(e) => {
+            events.llm("error", None, &e.to_string());
+            return Vec::new();
+        }
+    };
+    let tracked = crate::change::tracked_files(session.root);
+    let phase = LlmPhase {
+        bridge: &bridge,
+        jobs,
+        reg: session.reg,
+        snap: session.snap,
+        changes: session.changes,
+        evidence_files: collect::evidence_like(
+            &session.reg.config,
+            tracked.iter().map(String::as_str),
+        ),
+        today: &session.today,
+    };
+    run(&phase, ids, gates, events, decisions)
+}
+
 /// Ask about every capability in `ids`; admitted proposals in request
 /// order, promotions after the other patches of their capability. Refusals
 /// are reported and counted in `decisions`.
-pub fn run(
+fn run(
     phase: &LlmPhase,
     ids: &[String],
     gates: &Gates,

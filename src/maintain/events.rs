@@ -28,6 +28,9 @@ pub struct Summary {
     /// What is left for a person to do.
     pub left: Vec<String>,
     pub exit_code: i32,
+    /// What the registry reports after the session (not printed as such).
+    #[serde(skip)]
+    pub problems_after: Vec<crate::diagnostics::Problem>,
 }
 
 /// The sink every step is reported to.

@@ -23,7 +23,7 @@ pub use gates::Gate;
 use crate::change::{ChangeSource, change_set};
 use crate::checks::Names;
 use crate::diagnostics::{Severity, Style};
-use crate::llm::{Api, Bridge};
+use crate::llm::Api;
 use crate::patches::collect::{self, Scope};
 use crate::patches::{Confidence, Patch};
 use crate::registry;
@@ -147,94 +147,56 @@ pub fn run(
     let root = registry::find_root(&start, None)?;
     let snap = WorkTree::new(&root)?;
     let reg = registry::load(&snap)?;
-    let names = Names::new(&reg);
-    let one = match &opts.target {
-        Target::One(name) => Some(names.canonical(name).map(str::to_string).ok_or_else(|| {
-            Error::usage(format!(
-                "no capability with id or alias `{name}` in this registry"
-            ))
-        })?),
-        _ => None,
-    };
+    let one = canonical_target(&opts.target, &reg)?;
     let source = match &opts.since {
         Some(rev) => ChangeSource::Since(rev.clone()),
         None if crate::git::open(&root).is_ok() => ChangeSource::Staged,
         None => ChangeSource::None,
     };
     let changes = change_set(&root, &source)?;
-    let scope = one.clone().map_or(Scope::All, Scope::One);
     let collected = collect::collect(
         &reg,
         &snap,
         changes
             .as_ref()
             .map(|c| (c.changes.as_slice(), c.old.as_ref())),
-        &scope,
+        &one.clone().map_or(Scope::All, Scope::One),
     );
     let mut events = Events::new(out, opts.json, opts.style);
     for u in &collected.unassigned {
         events.unassigned(u);
     }
     let max_delta = opts.auto_max_delta.unwrap_or(reg.config.auto_max_delta);
-    let gate_scope = one.clone().map(|id| BTreeSet::from([id]));
-    let gates = Gates::new(&reg, &snap, gate_scope, max_delta);
+    let gates = Gates::new(
+        &reg,
+        &snap,
+        one.clone().map(|id| BTreeSet::from([id])),
+        max_delta,
+    );
+    let session = Session {
+        root: &root,
+        reg: &reg,
+        snap: &snap,
+        changes: changes.as_ref(),
+        today: crate::patches::apply::today(),
+    };
+    let mut decisions = Decisions::default();
     let mut proposals: Vec<Proposal> = collected
         .patches
         .into_iter()
         .map(Proposal::deterministic)
         .collect();
-    let today = crate::patches::apply::today();
-    let mut decisions = Decisions::default();
-    let llm_ids: Vec<String> = match (&opts.target, &one) {
-        (_, Some(id)) => vec![id.clone()],
-        (Target::All, _) => reg.valid_entries().map(|(_, e)| e.id.clone()).collect(),
-        _ => changes
-            .as_ref()
-            .map(|c| collect::touched(&reg, &c.changes))
-            .unwrap_or_default(),
-    };
-    match &opts.llm {
-        LlmSetting::Off => {}
-        LlmSetting::Unconfigured => events.llm(
-            "skipped",
-            None,
-            "no bridge configured (set LLM_CONNECT_URL or --llm-url); skipping the LLM phase",
-        ),
-        LlmSetting::On { .. } if llm_ids.is_empty() => events.llm(
-            "skipped",
-            None,
-            "the change touches no capability; use --capability ID or --all to ask about one",
-        ),
-        LlmSetting::On { url, api, jobs } => match Bridge::new(url, *api) {
-            Err(e) => events.llm("error", None, &e.to_string()),
-            Ok(bridge) => {
-                let evidence = collect::evidence_like(
-                    &reg.config,
-                    crate::change::tracked_files(&root)
-                        .iter()
-                        .map(String::as_str),
-                );
-                let phase = ask_llm::LlmPhase {
-                    bridge: &bridge,
-                    jobs: *jobs,
-                    reg: &reg,
-                    snap: &snap,
-                    changes: changes.as_ref(),
-                    evidence_files: evidence,
-                    today: &today,
-                };
-                proposals.extend(ask_llm::run(
-                    &phase,
-                    &llm_ids,
-                    &gates,
-                    &mut events,
-                    &mut decisions,
-                ));
-            }
-        },
-    }
+    let asked = llm_targets(&opts.target, one.as_deref(), &session);
+    proposals.extend(ask_llm::phase(
+        &opts.llm,
+        &session,
+        &asked,
+        &gates,
+        &mut events,
+        &mut decisions,
+    ));
     let found = proposals.len() + decisions.refused;
-    let mut batch = Batch::new(&reg, &snap, &today);
+    let mut batch = Batch::new(&reg, &snap, &session.today);
     match input {
         Some(input) => interactive::ask(
             proposals,
@@ -252,25 +214,109 @@ pub fn run(
             &mut decisions,
         ),
     }
+    let mut summary = write(&session, batch, found, &mut events, &mut decisions);
+    summary.left = left_to_do(&collected.unassigned, &summary.problems_after);
+    // After a session whose batch was written (or had nothing to write).
+    if summary.exit_code != 1
+        && let Some(url) = &opts.publish
+    {
+        publish(&root, url, &mut events, &mut summary)?;
+    }
+    events.summary(&summary);
+    Ok(summary)
+}
+
+/// The canonical id `--capability` names (an alias resolves to its entry).
+fn canonical_target(target: &Target, reg: &crate::registry::Registry) -> Result<Option<String>> {
+    let Target::One(name) = target else {
+        return Ok(None);
+    };
+    Names::new(reg)
+        .canonical(name)
+        .map(|id| Some(id.to_string()))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "no capability with id or alias `{name}` in this registry"
+            ))
+        })
+}
+
+/// `--publish`: the publish check's report as an event; a failed check
+/// makes the session fail.
+fn publish(
+    root: &std::path::Path,
+    url: &str,
+    events: &mut Events,
+    summary: &mut Summary,
+) -> Result<()> {
+    let mut report = Vec::new();
+    let code = crate::publish::publish_check(root, url, &mut report)?;
+    events.publish(code == 0, &String::from_utf8_lossy(&report));
+    if code != 0 {
+        summary.exit_code = summary.exit_code.max(1);
+    }
+    Ok(())
+}
+
+/// What every phase of one session reads.
+pub struct Session<'a> {
+    pub root: &'a std::path::Path,
+    pub reg: &'a crate::registry::Registry,
+    pub snap: &'a WorkTree,
+    pub changes: Option<&'a crate::change::ChangeSet>,
+    pub today: String,
+}
+
+/// The capabilities to ask the LLM about: the one in scope, every one
+/// (`--all`), else those the change touches.
+fn llm_targets(target: &Target, one: Option<&str>, session: &Session) -> Vec<String> {
+    match (target, one) {
+        (_, Some(id)) => vec![id.to_string()],
+        (Target::All, _) => session
+            .reg
+            .valid_entries()
+            .map(|(_, e)| e.id.clone())
+            .collect(),
+        _ => session
+            .changes
+            .map(|c| collect::touched(session.reg, &c.changes))
+            .unwrap_or_default(),
+    }
+}
+
+/// Plan the accepted patches once, write them as one validated batch and
+/// account for it: exit 1 when the batch would not validate, 2 when
+/// proposals were found and none was applied.
+fn write(
+    session: &Session,
+    batch: Batch,
+    found: usize,
+    events: &mut Events,
+    decisions: &mut Decisions,
+) -> Summary {
+    let (reg, snap) = (session.reg, session.snap);
     let plan = batch.finish();
     for (p, why) in &plan.skipped {
-        decisions.skip(&mut events, p, why);
+        decisions.skip(events, p, why);
     }
     let mut summary = Summary {
         skipped: decisions.skipped,
         refused: decisions.refused,
         ..Summary::default()
     };
-    let (written, problems) = match crate::patches::apply::commit(&root, &reg, &plan, &snap) {
-        Ok(Some(after)) => (true, after),
-        Ok(None) => (true, crate::checks::run(&reg, &snap)),
+    let written = match crate::patches::apply::commit(session.root, reg, &plan, snap) {
+        Ok(after) => {
+            summary.problems_after = after.unwrap_or_else(|| crate::checks::run(reg, snap));
+            true
+        }
         Err(e) => {
             events.error(&format!("nothing was written: {e}"));
-            (false, crate::checks::run(&reg, &snap))
+            summary.problems_after = crate::checks::run(reg, snap);
+            false
         }
     };
     if written {
-        summary.files = plan.outputs(&reg).into_keys().collect();
+        summary.files = plan.outputs(reg).into_keys().collect();
         summary.written = !summary.files.is_empty();
         summary.applied = plan.applied.len();
         for p in &plan.applied {
@@ -279,7 +325,6 @@ pub fn run(
     } else {
         summary.refused += plan.applied.len();
     }
-    summary.left = left_to_do(&collected.unassigned, &problems);
     summary.exit_code = if !written {
         1
     } else if found > 0 && summary.applied == 0 {
@@ -287,16 +332,7 @@ pub fn run(
     } else {
         0
     };
-    if written && let Some(url) = &opts.publish {
-        let mut report = Vec::new();
-        let code = crate::publish::publish_check(&root, url, &mut report)?;
-        events.publish(code == 0, &String::from_utf8_lossy(&report));
-        if code != 0 {
-            summary.exit_code = summary.exit_code.max(1);
-        }
-    }
-    events.summary(&summary);
-    Ok(summary)
+    summary
 }
 
 /// The session's "left to do by hand": unassigned signals and what the

@@ -77,6 +77,23 @@ fn two_step_editor(repo: &Repo) -> String {
     script.to_string_lossy().into_owned()
 }
 
+/// An LLM's promotion of beta's `dim`, citing beta's test.
+fn promote(dim: &str, from: u8, to: u8) -> serde_json::Value {
+    json!({"capability_id": BETA_ID, "kind": "maturity_promote", "confidence": "high",
+           "source": "llm", "safe": false, "rationale": "a step up",
+           "dimension": dim, "from": from, "to": to,
+           "evidence_citations": ["tests/beta_test.rs"]})
+}
+
+/// `maintain` about beta alone, with the bridge at `url`, in a pty.
+fn spawn_for_beta(repo: &Repo, url: &str) -> PtySession {
+    spawn(
+        repo,
+        &["maintain", "--llm-url", url, "--capability", BETA_ID],
+        &[],
+    )
+}
+
 #[test]
 fn apply_skip_edit_and_quit_each_have_their_effect_on_disk() {
     let repo = repo_with_four_patches();
@@ -147,9 +164,7 @@ fn apply_skip_edit_and_quit_each_have_their_effect_on_disk() {
 fn apply_all_safe_applies_every_deterministic_patch_and_no_judgment_call() {
     let repo = repo_with_four_patches();
     let doc = json!({"patches": [
-        {"capability_id": BETA_ID, "kind": "maturity_promote", "confidence": "high",
-         "source": "llm", "safe": false, "rationale": "documented tests",
-         "dimension": "D", "from": 1, "to": 2, "evidence_citations": ["tests/beta_test.rs"]},
+        promote("D", 1, 2),
         {"capability_id": BETA_ID, "kind": "consumer_feedback", "confidence": "high",
          "source": "llm", "safe": false, "rationale": "r", "append": "fine"}
     ]});
@@ -186,25 +201,9 @@ fn apply_all_safe_applies_every_deterministic_patch_and_no_judgment_call() {
 #[test]
 fn a_promotion_beyond_the_ceiling_needs_an_explicit_yes() {
     let repo = Repo::committed();
-    let promote = |dim: &str, from: u8, to: u8| {
-        json!({"capability_id": BETA_ID, "kind": "maturity_promote", "confidence": "high",
-               "source": "llm", "safe": false, "rationale": "a big step",
-               "dimension": dim, "from": from, "to": to,
-               "evidence_citations": ["tests/beta_test.rs"]})
-    };
     let doc = json!({"patches": [promote("C", 1, 3), promote("D", 1, 3)]});
     let server = LlmServer::start(4, move |_, _| connect_answer(&doc));
-    let mut p = spawn(
-        &repo,
-        &[
-            "maintain",
-            "--llm-url",
-            &server.url,
-            "--capability",
-            BETA_ID,
-        ],
-        &[],
-    );
+    let mut p = spawn_for_beta(&repo, &server.url);
     expect(&mut p, "(1/2) maturity_promote capability.demo.beta");
     expect(&mut p, "moves C by 2 levels, more than --auto-max-delta 1");
     answer(&mut p, "a");
@@ -226,21 +225,9 @@ fn a_promotion_beyond_the_ceiling_needs_an_explicit_yes() {
 #[test]
 fn a_big_promotion_answered_with_anything_but_yes_is_not_applied() {
     let repo = Repo::committed();
-    let doc = json!({"patches": [{"capability_id": BETA_ID, "kind": "maturity_promote",
-        "confidence": "high", "source": "llm", "safe": false, "rationale": "r",
-        "dimension": "C", "from": 1, "to": 3, "evidence_citations": ["tests/beta_test.rs"]}]});
+    let doc = json!({"patches": [promote("C", 1, 3)]});
     let server = LlmServer::start(4, move |_, _| connect_answer(&doc));
-    let mut p = spawn(
-        &repo,
-        &[
-            "maintain",
-            "--llm-url",
-            &server.url,
-            "--capability",
-            BETA_ID,
-        ],
-        &[],
-    );
+    let mut p = spawn_for_beta(&repo, &server.url);
     answer(&mut p, "a");
     expect(&mut p, "Type yes to apply it:");
     p.send_line("y").unwrap();
