@@ -980,3 +980,36 @@ fn a_promotion_keeps_comments_quoting_and_crlf_line_endings() {
     );
     repo.validate_json(&[]).assert_code(0);
 }
+
+#[test]
+fn outside_git_only_the_registry_state_is_maintained() {
+    let repo = Repo::with_registry();
+    repo.replace(BETA, "R: {current: 2}", "R: {current: 3}");
+    let run = repo.run(&["maintain", "--auto", "--no-llm"]);
+    run.assert_code(0);
+    assert!(
+        repo.read(INDEX).contains("vector: D1/A0/C1/R3"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn an_unknown_since_ref_is_one_clear_error_and_nothing_is_written() {
+    let repo = Repo::committed();
+    repo.replace(BETA, "R: {current: 2}", "R: {current: 3}");
+    let run = repo.run(&[
+        "maintain",
+        "--auto",
+        "--no-llm",
+        "--from-git-since",
+        "no-such-ref",
+    ]);
+    assert_ne!(run.code, 0, "{}", run.show());
+    assert!(
+        run.one_line_error().contains("no-such-ref"),
+        "{}",
+        run.show()
+    );
+    assert_eq!(repo.read(INDEX), INDEX_YAML);
+}

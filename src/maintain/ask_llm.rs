@@ -135,6 +135,7 @@ fn run(
     let answers = llm::propose_all(phase.bridge, &requests, phase.jobs, &tick);
     bar.finish_and_clear();
     let mut admitted = Vec::new();
+    let answered = answers.iter().filter(|a| a.is_ok()).count();
     for (req, answer) in requests.iter().zip(answers) {
         match answer {
             Ok(doc) => admitted.extend(admit_document(
@@ -146,6 +147,15 @@ fn run(
             )),
             Err(e) => events.llm("error", Some(&req.capability_id), &e.to_string()),
         }
+    }
+    if answered > 0 {
+        let message = format!(
+            "{answered} of {} capabilities answered by {}: {} proposal(s) admitted",
+            requests.len(),
+            phase.bridge.url(),
+            admitted.len()
+        );
+        events.llm("ok", None, &message);
     }
     admitted
 }
@@ -168,9 +178,8 @@ fn admit_document(
     } else {
         String::new()
     };
-    events.llm(
-        "ok",
-        Some(id),
+    events.llm_answer(
+        id,
         &format!("{id}: {} proposal(s) from the bridge{cut}", raws.len()),
     );
     let mut out: Vec<Proposal> = Vec::new();

@@ -127,6 +127,14 @@ impl<'w> Events<'w> {
         }
     }
 
+    /// One capability's answer: an event in JSON; on a terminal the phase
+    /// reports once for all of them (see [`Events::llm`]).
+    pub fn llm_answer(&mut self, capability_id: &str, message: &str) {
+        if self.json {
+            self.llm("ok", Some(capability_id), message);
+        }
+    }
+
     pub fn unassigned(&mut self, u: &Unassigned) {
         if self.json {
             self.emit(json!({"event": "unassigned", "path": u.path,
