@@ -84,8 +84,8 @@ pub enum Command {
     },
     /// Walk through patches interactively or automatically (optionally with an LLM).
     ///
-    /// On a terminal each patch is shown with its diff and you answer
-    /// [a]pply [s]kip [e]dit [q]uit [A]pply all safe. Without a terminal,
+    /// On a terminal each patch is shown with its diff and you answer a
+    /// (apply), s (skip), e (edit), q (quit) or A (apply all safe). Without a terminal,
     /// --auto (or --yes) is required. Exit codes: 0 ok, 1 the batch would not
     /// validate (nothing written), 2 usage error or every patch skipped.
     Maintain(MaintainArgs),

@@ -4,10 +4,10 @@
 //! decides on a terminal, `--auto` decides by the rules of its tiers, and
 //! everything accepted is written as one validated, atomic batch.
 //!
-//! One concept per file: [`gates`] (what a proposal must pass), [`batch`]
-//! (accepted patches planned together), [`interactive`] (the prompt),
-//! [`auto`] (the automatic tiers), [`edit`] (`$EDITOR` round trip),
-//! [`ask_llm`] (the LLM phase), [`events`] (text or JSON lines).
+//! One concept per file: `gates` (what a proposal must pass), `batch`
+//! (accepted patches planned together), `interactive` (the prompt),
+//! `auto` (the automatic tiers), `edit` (`$EDITOR` round trip),
+//! `ask_llm` (the LLM phase), `events` (text or JSON lines).
 
 mod ask_llm;
 mod auto;

@@ -94,7 +94,7 @@ fn strict_options() -> serde_saphyr::Options {
 /// An empty document is `null`. Tabs used for indentation, duplicate keys,
 /// alias bombs and absurd nesting all come back as a [`YamlError`]. The
 /// parser is iterative and enforces its own nesting limits, and the budget
-/// stops at [`MAX_DEPTH`], so 100,000 `[` characters (flow) or `- ` (block)
+/// stops at `MAX_DEPTH`, so 100,000 `[` characters (flow) or `- ` (block)
 /// are a quick error, never a stack overflow. Brackets inside quoted
 /// scalars are text, not nesting.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
