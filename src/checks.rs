@@ -2,8 +2,9 @@
 //! or the tree being checked. Parse and schema problems come from loading;
 //! this module adds the rest, on whatever snapshot it is handed.
 
+use crate::check::Check;
 use crate::diagnostics::{Problem, Severity};
-use crate::model::{INDEX_PATH, is_ci_workflow};
+use crate::model::{Entry, INDEX_PATH, Index, IndexRow, is_ci_workflow};
 use crate::registry::{Registry, keys, locate_problems};
 use crate::snapshot::{PathState, Snapshot};
 use crate::yaml::Seg;
@@ -133,20 +134,32 @@ pub fn path_syntax_problem(path: &str) -> Option<&'static str> {
     None
 }
 
+/// Every coordination check. Each group is its own function; the order
+/// here is the order problems were always produced in (sorting ties keep it).
 fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
-    let entries: Vec<(&str, &crate::model::Entry)> = reg.valid_entries().collect();
-    let names = Names::new(reg);
-    let unreadable = unreadable_names(reg);
+    let entries: Vec<(&str, &Entry)> = reg.valid_entries().collect();
+    let by_id = duplicate_ids(&entries, out);
+    alias_collisions(&entries, &by_id, out);
+    if let Some(index) = &reg.index {
+        index_checks(reg, index, &entries, snap, out);
+    }
+    let graph = entry_checks(reg, &entries, snap, out);
+    cycle_problems(&graph, &entries, out);
+}
 
-    // duplicate-id
+/// `duplicate-id` between entries; returns the entry paths per id.
+fn duplicate_ids<'a>(
+    entries: &[(&'a str, &'a Entry)],
+    out: &mut Vec<Problem>,
+) -> BTreeMap<&'a str, Vec<&'a str>> {
     let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (path, e) in &entries {
+    for (path, e) in entries {
         by_id.entry(e.id.as_str()).or_default().push(path);
     }
     for (id, paths) in &by_id {
         for path in paths.iter().skip(1) {
             out.push(
-                Problem::new("duplicate-id", format!("capability id `{id}` is already used by {}", paths[0]))
+                Problem::new(Check::DuplicateId, format!("capability id `{id}` is already used by {}", paths[0]))
                     .file(*path)
                     .node(keys(&["id"]))
                     .capability(*id)
@@ -154,10 +167,17 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
             );
         }
     }
+    by_id
+}
 
-    // alias-collision
+/// `alias-collision`: an alias must resolve to exactly one entry.
+fn alias_collisions(
+    entries: &[(&str, &Entry)],
+    by_id: &BTreeMap<&str, Vec<&str>>,
+    out: &mut Vec<Problem>,
+) {
     let mut alias_owner: HashMap<&str, &str> = HashMap::new();
-    for (path, e) in &entries {
+    for (path, e) in entries {
         for (i, alias) in e.aliases.iter().enumerate() {
             let node = vec![Seg::key("aliases"), Seg::Index(i)];
             let problem = if alias == &e.id {
@@ -172,7 +192,7 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
             };
             if let Some(msg) = problem {
                 out.push(
-                    Problem::new("alias-collision", msg)
+                    Problem::new(Check::AliasCollision, msg)
                         .file(*path)
                         .node(node)
                         .capability(&e.id)
@@ -181,215 +201,292 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
             }
         }
     }
+}
 
-    // Index against entries.
-    if let Some(index) = &reg.index {
-        let entry_at: HashMap<&str, &crate::model::Entry> =
-            entries.iter().map(|(p, e)| (*p, *e)).collect();
-        let loaded_paths: BTreeSet<&str> =
-            reg.entries.iter().map(|e| e.source.path.as_str()).collect();
-        let mut row_ids: HashMap<&str, usize> = HashMap::new();
-        let mut row_paths: BTreeSet<&str> = BTreeSet::new();
-        for (i, row) in index.capabilities.iter().enumerate() {
-            let at = |field: &str| vec![Seg::key("capabilities"), Seg::Index(i), Seg::key(field)];
-            if let Some(first) = row_ids.insert(&row.id, i) {
-                row_ids.insert(&row.id, first);
-                out.push(
-                    Problem::new(
-                        "duplicate-id",
-                        format!(
-                            "index row {} repeats id `{}` (first at row {})",
-                            i + 1,
-                            row.id,
-                            first + 1
-                        ),
-                    )
-                    .file(INDEX_PATH)
-                    .node(at("id"))
-                    .capability(&row.id)
-                    .fix("remove the duplicate row"),
-                );
-            }
-            row_paths.insert(&row.path);
-            if let Some(why) = path_syntax_problem(&row.path) {
-                out.push(
-                    Problem::new("path-escape", format!("index row path `{}` {why}", row.path))
-                        .file(INDEX_PATH)
-                        .node(at("path"))
-                        .capability(&row.id)
-                        .fix("use a path relative to the repository root, like registry/capabilities/<slug>.md"),
-                );
-                continue;
-            }
-            match snap.state(&row.path) {
-                PathState::File => {}
-                PathState::Escapes => {
-                    out.push(
-                        Problem::new("path-escape", format!("index row path `{}` resolves outside the repository through a symlink", row.path))
-                            .file(INDEX_PATH)
-                            .node(at("path"))
-                            .capability(&row.id)
-                            .fix("point the row at the entry file inside registry/capabilities/"),
-                    );
-                    continue;
-                }
-                _ => {
-                    out.push(
-                        Problem::new(
-                            "missing-entry",
-                            format!(
-                                "index row points at a file that does not exist in {}",
-                                snap.describe()
-                            ),
-                        )
-                        .file(INDEX_PATH)
-                        .node(at("path"))
-                        .capability(&row.id)
-                        .fix("remove the row or restore the file"),
-                    );
-                    continue;
-                }
-            }
-            match entry_at.get(row.path.as_str()) {
-                Some(e) if e.id != row.id => out.push(
-                    Problem::new("id-mismatch", format!("index row id `{}` differs from the id `{}` of the entry at {}", row.id, e.id, row.path))
-                        .file(INDEX_PATH)
-                        .node(at("id"))
-                        .capability(&e.id)
-                        .fix(format!("the entry is authoritative: set the row id to `{}` (ids never change; record the old one under `aliases`)", e.id)),
-                ),
-                Some(e) => {
-                    let derived = e.derive_row(&row.path);
-                    for (field, have, want) in row.drift(&derived) {
-                        {
-                            let node = if have.is_some() { at(field) } else { vec![Seg::key("capabilities"), Seg::Index(i)] };
-                            out.push(
-                                Problem::new(
-                                    "vector-drift",
-                                    format!(
-                                        "index `{field}` is {} but the entry says {}",
-                                        have.map_or("missing".to_string(), |h| format!("`{h}`")),
-                                        want.map_or("nothing".to_string(), |w| format!("`{w}`"))
-                                    ),
-                                )
-                                .file(INDEX_PATH)
-                                .node(node)
-                                .capability(&e.id)
-                                .fix("run `reuse-surface update --apply` to re-derive the row from the entry"),
-                            );
-                        }
-                    }
-                }
-                None if loaded_paths.contains(row.path.as_str()) => {} // entry failed to parse: reported there
-                None => out.push(
-                    Problem::new("id-mismatch", format!("index row `{}` points at {}, which is not a capability entry", row.id, row.path))
-                        .file(INDEX_PATH)
-                        .node(at("path"))
-                        .capability(&row.id)
-                        .fix("point the row at the entry's file in registry/capabilities/"),
-                ),
-            }
-        }
-        for (path, e) in &entries {
-            if !row_ids.contains_key(e.id.as_str()) && !row_paths.contains(path) {
-                out.push(
-                    Problem::new(
-                        "missing-index-row",
-                        format!("capability `{}` has no row in the index", e.id),
-                    )
-                    .file(*path)
-                    .node(keys(&["id"]))
-                    .capability(&e.id)
-                    .fix("run `reuse-surface update --apply` to add the row"),
-                );
-            }
-        }
-        if let Some(newest) = crate::model::stale_index_date(
-            index.updated.as_deref(),
-            entries.iter().map(|(_, e)| *e),
-        ) {
+/// The index against the entries: duplicate rows, every row on its own
+/// (see [`index_row`]), entries without a row, and the index date.
+fn index_checks(
+    reg: &Registry,
+    index: &Index,
+    entries: &[(&str, &Entry)],
+    snap: &dyn Snapshot,
+    out: &mut Vec<Problem>,
+) {
+    let entry_at: HashMap<&str, &Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
+    let loaded_paths: BTreeSet<&str> = reg.entries.iter().map(|e| e.source.path.as_str()).collect();
+    let mut row_ids: HashMap<&str, usize> = HashMap::new();
+    let mut row_paths: BTreeSet<&str> = BTreeSet::new();
+    for (i, row) in index.capabilities.iter().enumerate() {
+        if let Some(first) = row_ids.insert(&row.id, i) {
+            row_ids.insert(&row.id, first);
             out.push(
                 Problem::new(
-                    "stale-index-date",
+                    Check::DuplicateId,
                     format!(
-                        "index `updated` is {} but an entry was updated on {newest}",
-                        index.updated.as_deref().unwrap_or("missing")
+                        "index row {} repeats id `{}` (first at row {})",
+                        i + 1,
+                        row.id,
+                        first + 1
                     ),
                 )
                 .file(INDEX_PATH)
-                .node(keys(&["updated"]))
-                .fix(format!(
-                    "set the index `updated` to {newest} (`reuse-surface update --apply`)"
-                )),
+                .node(row_node(i, "id"))
+                .capability(&row.id)
+                .fix("remove the duplicate row"),
+            );
+        }
+        row_paths.insert(&row.path);
+        index_row(i, row, &entry_at, &loaded_paths, snap, out);
+    }
+    for (path, e) in entries {
+        if !row_ids.contains_key(e.id.as_str()) && !row_paths.contains(path) {
+            out.push(
+                Problem::new(
+                    Check::MissingIndexRow,
+                    format!("capability `{}` has no row in the index", e.id),
+                )
+                .file(*path)
+                .node(keys(&["id"]))
+                .capability(&e.id)
+                .fix("run `reuse-surface update --apply` to add the row"),
             );
         }
     }
+    if let Some(newest) =
+        crate::model::stale_index_date(index.updated.as_deref(), entries.iter().map(|(_, e)| *e))
+    {
+        out.push(
+            Problem::new(
+                Check::StaleIndexDate,
+                format!(
+                    "index `updated` is {} but an entry was updated on {newest}",
+                    index.updated.as_deref().unwrap_or("missing")
+                ),
+            )
+            .file(INDEX_PATH)
+            .node(keys(&["updated"]))
+            .fix(format!(
+                "set the index `updated` to {newest} (`reuse-surface update --apply`)"
+            )),
+        );
+    }
+}
 
-    // Per entry: relations, evidence, levels.
-    let status_of: HashMap<&str, &str> = entries
-        .iter()
-        .map(|(_, e)| (e.id.as_str(), e.status.as_str()))
-        .collect();
-    let mut graph: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
-    for (path, e) in &entries {
-        for (kind, i, target) in e.relations.all() {
-            let node = vec![Seg::key("relations"), Seg::key(kind), Seg::Index(i)];
-            if target == e.id || e.aliases.iter().any(|a| a == target) {
+/// The node of field `field` of index row `i`.
+fn row_node(i: usize, field: &str) -> Vec<Seg> {
+    vec![Seg::key("capabilities"), Seg::Index(i), Seg::key(field)]
+}
+
+/// One index row: its path (`path-escape`, `missing-entry`), then the
+/// entry it points at (`id-mismatch`, `vector-drift`).
+fn index_row(
+    i: usize,
+    row: &IndexRow,
+    entry_at: &HashMap<&str, &Entry>,
+    loaded_paths: &BTreeSet<&str>,
+    snap: &dyn Snapshot,
+    out: &mut Vec<Problem>,
+) {
+    let at = |field: &str| row_node(i, field);
+    if let Some(why) = path_syntax_problem(&row.path) {
+        out.push(
+            Problem::new(
+                Check::PathEscape,
+                format!("index row path `{}` {why}", row.path),
+            )
+            .file(INDEX_PATH)
+            .node(at("path"))
+            .capability(&row.id)
+            .fix(
+                "use a path relative to the repository root, like registry/capabilities/<slug>.md",
+            ),
+        );
+        return;
+    }
+    match snap.state(&row.path) {
+        PathState::File => {}
+        PathState::Escapes => {
+            out.push(
+                Problem::new(
+                    Check::PathEscape,
+                    format!(
+                        "index row path `{}` resolves outside the repository through a symlink",
+                        row.path
+                    ),
+                )
+                .file(INDEX_PATH)
+                .node(at("path"))
+                .capability(&row.id)
+                .fix("point the row at the entry file inside registry/capabilities/"),
+            );
+            return;
+        }
+        _ => {
+            out.push(
+                Problem::new(
+                    Check::MissingEntry,
+                    format!(
+                        "index row points at a file that does not exist in {}",
+                        snap.describe()
+                    ),
+                )
+                .file(INDEX_PATH)
+                .node(at("path"))
+                .capability(&row.id)
+                .fix("remove the row or restore the file"),
+            );
+            return;
+        }
+    }
+    match entry_at.get(row.path.as_str()) {
+        Some(e) if e.id != row.id => out.push(
+            Problem::new(Check::IdMismatch, format!("index row id `{}` differs from the id `{}` of the entry at {}", row.id, e.id, row.path))
+                .file(INDEX_PATH)
+                .node(at("id"))
+                .capability(&e.id)
+                .fix(format!("the entry is authoritative: set the row id to `{}` (ids never change; record the old one under `aliases`)", e.id)),
+        ),
+        Some(e) => {
+            let derived = e.derive_row(&row.path);
+            for (field, have, want) in row.drift(&derived) {
+                let node = if have.is_some() { at(field) } else { vec![Seg::key("capabilities"), Seg::Index(i)] };
                 out.push(
                     Problem::new(
-                        "self-relation",
-                        format!("`{kind}` names the capability itself (`{target}`)"),
+                        Check::VectorDrift,
+                        format!(
+                            "index `{field}` is {} but the entry says {}",
+                            have.map_or("missing".to_string(), |h| format!("`{h}`")),
+                            want.map_or("nothing".to_string(), |w| format!("`{w}`"))
+                        ),
                     )
-                    .file(*path)
+                    .file(INDEX_PATH)
                     .node(node)
                     .capability(&e.id)
-                    .fix("remove the relation"),
+                    .fix("run `reuse-surface update --apply` to re-derive the row from the entry"),
                 );
-                continue;
-            }
-            let canonical = match names.resolve(target) {
-                Resolved::Id(id) => id,
-                Resolved::Alias { canonical, .. } => {
-                    out.push(
-                        Problem::new("alias-relation", format!("`{kind}` names `{target}`, an alias of `{canonical}`"))
-                            .file(*path)
-                            .node(node.clone())
-                            .capability(&e.id)
-                            .fix(format!("use the canonical id `{canonical}` (`reuse-surface update --apply` does this)")),
-                    );
-                    canonical
-                }
-                Resolved::Unknown if unreadable.contains(target) => continue, // its own parse error says why
-                Resolved::Unknown => {
-                    out.push(
-                        Problem::new("unknown-relation", format!("`{kind}` names `{target}`, which is no known capability id or alias"))
-                            .file(*path)
-                            .node(node)
-                            .capability(&e.id)
-                            .fix("fix the id, or add the capability it refers to"),
-                    );
-                    continue;
-                }
-            };
-            if kind == "depends_on" {
-                graph.entry(e.id.as_str()).or_default().push((canonical, i));
-                let dep_status = status_of.get(canonical).copied().unwrap_or("");
-                if e.status == "active" && (dep_status == "deprecated" || dep_status == "retired") {
-                    out.push(
-                        Problem::new("deprecated-dependency", format!("active capability depends on `{canonical}`, which is {dep_status}"))
-                            .file(*path)
-                            .node(node)
-                            .capability(&e.id)
-                            .fix("move to its replacement (see its `supersedes`), or mark this capability deprecated too"),
-                    );
-                }
             }
         }
+        None if loaded_paths.contains(row.path.as_str()) => {} // entry failed to parse: reported there
+        None => out.push(
+            Problem::new(Check::IdMismatch, format!("index row `{}` points at {}, which is not a capability entry", row.id, row.path))
+                .file(INDEX_PATH)
+                .node(at("path"))
+                .capability(&row.id)
+                .fix("point the row at the entry's file in registry/capabilities/"),
+        ),
+    }
+}
+
+/// What relation checks need to know about the whole registry.
+struct RelationContext<'a> {
+    names: Names<'a>,
+    unreadable: BTreeSet<&'a str>,
+    status_of: HashMap<&'a str, &'a str>,
+}
+
+/// Per entry: relations, evidence, levels. Returns the `depends_on` graph
+/// (canonical ids, with the index of each edge in its list) for cycles.
+fn entry_checks<'a>(
+    reg: &'a Registry,
+    entries: &[(&'a str, &'a Entry)],
+    snap: &dyn Snapshot,
+    out: &mut Vec<Problem>,
+) -> BTreeMap<&'a str, Vec<(&'a str, usize)>> {
+    let ctx = RelationContext {
+        names: Names::new(reg),
+        unreadable: unreadable_names(reg),
+        status_of: entries
+            .iter()
+            .map(|(_, e)| (e.id.as_str(), e.status.as_str()))
+            .collect(),
+    };
+    let mut graph: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+    for (path, e) in entries {
+        relation_checks(path, e, &ctx, &mut graph, out);
         evidence_checks(path, e, snap, out);
         level_checks(path, e, out);
     }
+    graph
+}
+
+/// One entry's relations: `self-relation`, `alias-relation`,
+/// `unknown-relation`, `deprecated-dependency`; `depends_on` edges go
+/// into `graph`.
+fn relation_checks<'a>(
+    path: &str,
+    e: &'a Entry,
+    ctx: &RelationContext<'a>,
+    graph: &mut BTreeMap<&'a str, Vec<(&'a str, usize)>>,
+    out: &mut Vec<Problem>,
+) {
+    for (kind, i, target) in e.relations.all() {
+        let node = vec![Seg::key("relations"), Seg::key(kind), Seg::Index(i)];
+        if target == e.id || e.aliases.iter().any(|a| a == target) {
+            out.push(
+                Problem::new(
+                    Check::SelfRelation,
+                    format!("`{kind}` names the capability itself (`{target}`)"),
+                )
+                .file(path)
+                .node(node)
+                .capability(&e.id)
+                .fix("remove the relation"),
+            );
+            continue;
+        }
+        let canonical = match ctx.names.resolve(target) {
+            Resolved::Id(id) => id,
+            Resolved::Alias { canonical, .. } => {
+                out.push(
+                    Problem::new(Check::AliasRelation, format!("`{kind}` names `{target}`, an alias of `{canonical}`"))
+                        .file(path)
+                        .node(node.clone())
+                        .capability(&e.id)
+                        .fix(format!("use the canonical id `{canonical}` (`reuse-surface update --apply` does this)")),
+                );
+                canonical
+            }
+            Resolved::Unknown if ctx.unreadable.contains(target) => continue, // its own parse error says why
+            Resolved::Unknown => {
+                out.push(
+                    Problem::new(
+                        Check::UnknownRelation,
+                        format!(
+                            "`{kind}` names `{target}`, which is no known capability id or alias"
+                        ),
+                    )
+                    .file(path)
+                    .node(node)
+                    .capability(&e.id)
+                    .fix("fix the id, or add the capability it refers to"),
+                );
+                continue;
+            }
+        };
+        if kind == "depends_on" {
+            graph.entry(e.id.as_str()).or_default().push((canonical, i));
+            let dep_status = ctx.status_of.get(canonical).copied().unwrap_or("");
+            if e.status == "active" && (dep_status == "deprecated" || dep_status == "retired") {
+                out.push(
+                    Problem::new(Check::DeprecatedDependency, format!("active capability depends on `{canonical}`, which is {dep_status}"))
+                        .file(path)
+                        .node(node)
+                        .capability(&e.id)
+                        .fix("move to its replacement (see its `supersedes`), or mark this capability deprecated too"),
+                );
+            }
+        }
+    }
+}
+
+/// `dependency-cycle`, reported once per cycle on its first capability.
+fn cycle_problems(
+    graph: &BTreeMap<&str, Vec<(&str, usize)>>,
+    entries: &[(&str, &Entry)],
+    out: &mut Vec<Problem>,
+) {
     let paths: HashMap<&str, &str> = entries.iter().map(|(p, e)| (e.id.as_str(), *p)).collect();
-    for cycle in cycles(&graph) {
+    for cycle in cycles(graph) {
         let first = cycle[0];
         let next = cycle[1 % cycle.len()];
         let idx = graph[first]
@@ -399,7 +496,7 @@ fn coordination(reg: &Registry, snap: &dyn Snapshot, out: &mut Vec<Problem>) {
         let mut shown: Vec<&str> = cycle.clone();
         shown.push(first);
         out.push(
-            Problem::new("dependency-cycle", format!("`depends_on` forms a cycle: {}", shown.join(" -> ")))
+            Problem::new(Check::DependencyCycle, format!("`depends_on` forms a cycle: {}", shown.join(" -> ")))
                 .file(paths[first])
                 .node(vec![Seg::key("relations"), Seg::key("depends_on"), Seg::Index(idx)])
                 .capability(first)
@@ -446,7 +543,7 @@ fn evidence_checks(
     let mut check = |p: &str, node: Vec<Seg>, what: &str| {
         if let Some(why) = path_syntax_problem(p) {
             out.push(
-                Problem::new("path-escape", format!("{what} path `{p}` {why}"))
+                Problem::new(Check::PathEscape, format!("{what} path `{p}` {why}"))
                     .file(path)
                     .node(node)
                     .capability(&e.id)
@@ -458,7 +555,7 @@ fn evidence_checks(
             PathState::File | PathState::Dir => {}
             PathState::Escapes => out.push(
                 Problem::new(
-                    "path-escape",
+                    Check::PathEscape,
                     format!("{what} path `{p}` leaves the repository through a symlink"),
                 )
                 .file(path)
@@ -468,7 +565,7 @@ fn evidence_checks(
             ),
             PathState::Missing => out.push(
                 Problem::new(
-                    "evidence-missing",
+                    Check::EvidenceMissing,
                     format!("{what} path `{p}` does not exist in {}", snap.describe()),
                 )
                 .file(path)
@@ -501,7 +598,7 @@ fn evidence_checks(
     for (i, glob) in e.surface.iter().enumerate() {
         if let Some(why) = path_syntax_problem(glob) {
             out.push(
-                Problem::new("path-escape", format!("surface glob `{glob}` {why}"))
+                Problem::new(Check::PathEscape, format!("surface glob `{glob}` {why}"))
                     .file(path)
                     .node(vec![Seg::key("surface"), Seg::Index(i)])
                     .capability(&e.id)
@@ -559,7 +656,7 @@ fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
         let node = |leaf: &str| vec![Seg::key("maturity"), Seg::key(dim), Seg::key(leaf)];
         if let Some((min, needs)) = unsupported_level(e, dim, level.current) {
             out.push(
-                Problem::new("unsupported-level", format!("{dim}{} claims more than its evidence supports: {dim} >= {min} needs {needs}", level.current))
+                Problem::new(Check::UnsupportedLevel, format!("{dim}{} claims more than its evidence supports: {dim} >= {min} needs {needs}", level.current))
                     .file(path)
                     .node(node("current"))
                     .capability(&e.id)
@@ -569,7 +666,7 @@ fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
         if let Some(target) = level.target.filter(|t| *t < level.current) {
             out.push(
                 Problem::new(
-                    "target-below-current",
+                    Check::TargetBelowCurrent,
                     format!(
                         "{dim} target {target} is below its current level {}",
                         level.current
@@ -591,7 +688,7 @@ fn level_checks(path: &str, e: &crate::model::Entry, out: &mut Vec<Problem>) {
         {
             out.push(
                 Problem::new(
-                    "history-mismatch",
+                    Check::HistoryMismatch,
                     format!(
                         "last {dim} promotion went to {} but {dim} is now {}",
                         last.to, level.current
@@ -679,39 +776,52 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<(&'a str, usize)>>) -> Vec<Vec<&'a s
             .iter()
             .min_by_key(|i| nodes[**i])
             .expect("non-empty");
-        // Shortest path back to start inside the component (BFS).
-        let mut prev: HashMap<usize, usize> = HashMap::new();
-        let mut queue = std::collections::VecDeque::from([start]);
-        let mut end = None;
-        'bfs: while let Some(v) = queue.pop_front() {
-            let mut next_nodes: Vec<usize> = succ[v]
-                .iter()
-                .copied()
-                .filter(|w| members.contains(w))
-                .collect();
-            next_nodes.sort_by_key(|w| nodes[*w]);
-            for w in next_nodes {
-                if w == start {
-                    end = Some(v);
-                    break 'bfs;
-                }
-                if let std::collections::hash_map::Entry::Vacant(slot) = prev.entry(w) {
-                    slot.insert(v);
-                    queue.push_back(w);
-                }
-            }
+        if let Some(path) = shortest_cycle(start, &members, &succ, &nodes) {
+            out.push(path.into_iter().map(|i| nodes[i]).collect());
         }
-        let Some(mut v) = end else { continue };
-        let mut path = vec![v];
-        while v != start {
-            v = prev[&v];
-            path.push(v);
-        }
-        path.reverse();
-        out.push(path.into_iter().map(|i| nodes[i]).collect());
     }
     out.sort();
     out
+}
+
+/// The shortest path from `start` back to itself inside one strongly
+/// connected component (BFS, successors in name order so the cycle
+/// printed is stable).
+fn shortest_cycle(
+    start: usize,
+    members: &BTreeSet<usize>,
+    succ: &[Vec<usize>],
+    nodes: &[&str],
+) -> Option<Vec<usize>> {
+    let mut prev: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut end = None;
+    'bfs: while let Some(v) = queue.pop_front() {
+        let mut next_nodes: Vec<usize> = succ[v]
+            .iter()
+            .copied()
+            .filter(|w| members.contains(w))
+            .collect();
+        next_nodes.sort_by_key(|w| nodes[*w]);
+        for w in next_nodes {
+            if w == start {
+                end = Some(v);
+                break 'bfs;
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) = prev.entry(w) {
+                slot.insert(v);
+                queue.push_back(w);
+            }
+        }
+    }
+    let mut v = end?;
+    let mut path = vec![v];
+    while v != start {
+        v = prev[&v];
+        path.push(v);
+    }
+    path.reverse();
+    Some(path)
 }
 
 /// Whether any problem blocks (is an error).

@@ -142,6 +142,14 @@ pub enum Command {
     },
     /// A guided run in a throw-away repository.
     Demo,
+    /// What a check means, why it matters and how to fix it (as `rustc --explain`).
+    Explain {
+        /// The check's slug, e.g. `vector-drift`; without it, every check is listed.
+        slug: Option<String>,
+        /// List every check with its default severity and summary.
+        #[arg(long, conflicts_with = "slug")]
+        list: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -456,6 +464,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Demo => {
             crate::demo::run(&mut out)?;
             Ok(0)
+        }
+        Command::Explain { slug, list: _ } => {
+            crate::check::explain_command(slug.as_deref(), &mut out)
         }
     }
 }

@@ -2,9 +2,18 @@
 //! like a linter's (`checks: {unsupported-level: error}`), extra signal
 //! rules extend the built-in collectors, and merge keys name the key field
 //! of keyed lists for the merge driver.
+//!
+//! `checks:` keys must be check slugs (see [`Check`]); `parse-error` and
+//! `schema` keep their severity (see [`Check::overridable`]). Both rules
+//! are checked by [`override_problems`], since the JSON Schema does not
+//! know the slugs and could not suggest the one that was meant.
 
+use crate::check::{self, Check};
 use crate::diagnostics::{Problem, Severity};
+use crate::model::CONFIG_PATH;
+use crate::yaml::Seg;
 use serde::Deserialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What a severity override says: a new severity, or `off`.
@@ -27,7 +36,7 @@ pub struct SignalRule {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Config {
     #[serde(default, deserialize_with = "null_default")]
-    pub checks: BTreeMap<String, Override>,
+    pub checks: BTreeMap<Check, Override>,
     #[serde(default, deserialize_with = "null_default")]
     pub signals: Vec<SignalRule>,
     #[serde(default = "default_delta")]
@@ -56,11 +65,14 @@ impl Default for Config {
 
 impl Config {
     /// Apply severity overrides; problems switched `off` are dropped.
+    /// Checks that are not overridable keep their severity even when a
+    /// `Config` was built without going through [`override_problems`].
     pub fn apply_overrides(&self, problems: Vec<Problem>) -> Vec<Problem> {
         problems
             .into_iter()
             .filter_map(|mut p| {
-                match self.checks.get(p.check) {
+                let wanted = self.checks.get(&p.check).filter(|_| p.check.overridable());
+                match wanted {
                     Some(Override::Off) => return None,
                     Some(Override::Error) => p.severity = Severity::Error,
                     Some(Override::Warning) => p.severity = Severity::Warning,
@@ -69,5 +81,98 @@ impl Config {
                 Some(p)
             })
             .collect()
+    }
+}
+
+/// The `checks:` keys of a parsed (schema-valid) config document that
+/// cannot be honoured: a slug that names no check, and an override that
+/// would switch `parse-error` or `schema` off or down to a warning (an
+/// `error` for them changes nothing and is accepted). Each is a `schema`
+/// problem pointing at the key's line.
+pub fn override_problems(config: &Value) -> Vec<Problem> {
+    let Some(checks) = config.get("checks").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (key, value) in checks {
+        let at = vec![Seg::key("checks"), Seg::key(key)];
+        let problem = match Check::from_slug(key) {
+            None => Problem::new(Check::Schema, check::unknown_message(key))
+                .fix("`reuse-surface explain --list` lists every check"),
+            Some(c) if !c.overridable() && value.as_str() != Some("error") => {
+                let what = if value.as_str() == Some("off") {
+                    "switched off"
+                } else {
+                    "lowered to a warning"
+                };
+                Problem::new(
+                    Check::Schema,
+                    format!("`{c}` cannot be {what}: a file that fails it is not loaded, so no other check can see it"),
+                )
+                .fix(format!("remove `{c}` from `checks:` (`reuse-surface explain {c}`)"))
+            }
+            Some(_) => continue,
+        };
+        problems.push(problem.file(CONFIG_PATH).node(at));
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(yaml: &str) -> Vec<Problem> {
+        override_problems(&crate::yaml::parse(yaml).unwrap())
+    }
+
+    #[test]
+    fn unknown_slugs_are_named_with_the_nearest() {
+        let found = problems("checks:\n  vector-drfit: warning\n  schema: error\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].check, Check::Schema);
+        assert_eq!(
+            found[0].message,
+            "unknown check `vector-drfit`; did you mean `vector-drift`?"
+        );
+        assert_eq!(found[0].file.as_deref(), Some(CONFIG_PATH));
+    }
+
+    #[test]
+    fn parse_error_and_schema_keep_their_severity() {
+        for (yaml, n) in [
+            ("checks: {schema: off}", 1),
+            ("checks: {parse-error: warning, schema: warning}", 2),
+            ("checks: {parse-error: error, schema: error}", 0),
+            ("checks: {unsupported-level: off, vector-drift: warning}", 0),
+            ("checks:", 0),
+            ("auto_max_delta: 2", 0),
+        ] {
+            assert_eq!(problems(yaml).len(), n, "{yaml}");
+        }
+        let off = &problems("checks: {schema: off}")[0];
+        assert!(
+            off.message.starts_with("`schema` cannot be switched off"),
+            "{off:?}"
+        );
+    }
+
+    #[test]
+    fn overrides_never_lower_parse_error_or_schema() {
+        let config = Config {
+            checks: [
+                (Check::Schema, Override::Off),
+                (Check::ParseError, Override::Warning),
+            ]
+            .into_iter()
+            .collect(),
+            ..Config::default()
+        };
+        let kept = config.apply_overrides(vec![
+            Problem::new(Check::Schema, "s"),
+            Problem::new(Check::ParseError, "p"),
+        ]);
+        assert_eq!(kept.len(), 2);
+        assert!(kept.iter().all(|p| p.severity == Severity::Error));
     }
 }

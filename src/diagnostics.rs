@@ -2,6 +2,7 @@
 //! document for machines (SPEC §3). Every problem carries a stable slug so
 //! severities can be overridden and tools can match on it.
 
+use crate::check::Check;
 use crate::yaml::Seg;
 use serde::Serialize;
 use std::io::Write;
@@ -35,7 +36,7 @@ pub struct Anchor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub severity: Severity,
-    pub check: &'static str,
+    pub check: Check,
     pub message: String,
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -47,9 +48,9 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(check: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(check: Check, message: impl Into<String>) -> Self {
         Problem {
-            severity: default_severity(check),
+            severity: check.default_severity(),
             check,
             message: message.into(),
             file: None,
@@ -87,37 +88,6 @@ impl Problem {
         self.fix = Some(fix.into());
         self
     }
-}
-
-/// Every check slug with its default severity (SPEC §3).
-pub const CHECKS: &[(&str, Severity)] = &[
-    ("parse-error", Severity::Error),
-    ("schema", Severity::Error),
-    ("duplicate-id", Severity::Error),
-    ("alias-collision", Severity::Error),
-    ("missing-entry", Severity::Error),
-    ("missing-index-row", Severity::Error),
-    ("id-mismatch", Severity::Error),
-    ("vector-drift", Severity::Error),
-    ("unknown-relation", Severity::Error),
-    ("alias-relation", Severity::Warning),
-    ("self-relation", Severity::Error),
-    ("dependency-cycle", Severity::Error),
-    ("evidence-missing", Severity::Error),
-    ("path-escape", Severity::Error),
-    ("unsupported-level", Severity::Warning),
-    ("history-mismatch", Severity::Warning),
-    ("target-below-current", Severity::Warning),
-    ("stale-index-date", Severity::Warning),
-    ("deprecated-dependency", Severity::Warning),
-];
-
-/// The default severity of a slug (unknown slugs are errors).
-pub fn default_severity(check: &str) -> Severity {
-    CHECKS
-        .iter()
-        .find(|(c, _)| *c == check)
-        .map_or(Severity::Error, |(_, s)| *s)
 }
 
 /// Counts for the summary line and the JSON `summary` object.
@@ -346,7 +316,7 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let p = Problem::new(
-            "missing-entry",
+            Check::MissingEntry,
             "index row points at a file that does not exist",
         )
         .file("registry/indexes/capabilities.yaml")

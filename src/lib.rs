@@ -6,6 +6,7 @@ pub mod yaml;
 pub use error::{Error, Result};
 pub mod atomic;
 pub mod change;
+pub mod check;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -2,6 +2,7 @@
 //! the index and every entry, and record parse and schema problems on the
 //! way. Coordination checks run on the result (see `checks`).
 
+use crate::check::Check;
 use crate::config::Config;
 use crate::diagnostics::Problem;
 use crate::model::{CONFIG_PATH, ENTRIES_DIR, Entry, INDEX_PATH, Index};
@@ -167,9 +168,14 @@ pub fn read_config(snap: &dyn Snapshot) -> Result<(Config, Option<Source>, Vec<P
     let (source, mut problems) = parse_yaml_file(CONFIG_PATH, &bytes, SchemaKind::Config);
     let mut config = Config::default();
     if let Some(value) = source.value.as_ref().filter(|_| problems.is_empty()) {
-        match serde_json::from_value::<Option<Config>>(value.clone()) {
-            Ok(cfg) => config = cfg.unwrap_or_default(),
-            Err(e) => problems.push(Problem::new("schema", e.to_string()).file(CONFIG_PATH)),
+        problems = crate::config::override_problems(value);
+        if problems.is_empty() {
+            match serde_json::from_value::<Option<Config>>(value.clone()) {
+                Ok(cfg) => config = cfg.unwrap_or_default(),
+                Err(e) => {
+                    problems.push(Problem::new(Check::Schema, e.to_string()).file(CONFIG_PATH))
+                }
+            }
         }
     }
     Ok((config, Some(source), problems))
@@ -212,7 +218,7 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
                     Ok(index) => reg.index = Some(index),
                     Err(e) => reg
                         .problems
-                        .push(Problem::new("schema", e.to_string()).file(INDEX_PATH)),
+                        .push(Problem::new(Check::Schema, e.to_string()).file(INDEX_PATH)),
                 }
             }
             reg.problems.extend(problems);
@@ -220,7 +226,7 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
         }
         None => reg.problems.push(
             Problem::new(
-                "parse-error",
+                Check::ParseError,
                 format!(
                     "the index {INDEX_PATH} does not exist in {}",
                     snap.describe()
@@ -319,7 +325,7 @@ enum Pending {
 /// that stand for a file that is not text we accept.
 fn decode_or_report(path: &str, bytes: &[u8]) -> Result<String, Box<(Source, Problem)>> {
     yaml::decode(bytes).map(str::to_string).map_err(|e| {
-        let problem = Problem::new("parse-error", e.message)
+        let problem = Problem::new(Check::ParseError, e.message)
             .file(path)
             .at(e.line, e.column);
         let source = Source {
@@ -383,7 +389,7 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
         Ok(fm) => (fm.head.len()..fm.head.len() + fm.yaml.len(), fm.line_offset),
         Err(e) => {
             problems.push(
-                Problem::new("parse-error", e.message)
+                Problem::new(Check::ParseError, e.message)
                     .file(path)
                     .at(e.line, e.column)
                     .fix("an entry starts with a `---` line, then YAML front matter, then a closing `---` line"),
@@ -420,7 +426,7 @@ pub fn parse_entry(path: &str, bytes: &[u8]) -> (LoadedEntry, Vec<Problem>) {
         (Some(v), true) => match Entry::deserialize(v) {
             Ok(e) => Some(e),
             Err(e) => {
-                problems.push(Problem::new("schema", e.to_string()).file(path));
+                problems.push(Problem::new(Check::Schema, e.to_string()).file(path));
                 None
             }
         },
@@ -449,7 +455,7 @@ fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Pro
     match yaml::parse(yaml_text) {
         Err(e) => {
             problems.push(
-                Problem::new("parse-error", e.message)
+                Problem::new(Check::ParseError, e.message)
                     .file(&source.path)
                     .at(e.line.map(|l| l + source.line_offset), e.column),
             );
@@ -469,7 +475,7 @@ fn validate_source(source: &mut Source, kind: SchemaKind, problems: &mut Vec<Pro
                         v.pointer.clone()
                     };
                     problems.push(
-                        Problem::new("schema", format!("{at}: {}", v.message))
+                        Problem::new(Check::Schema, format!("{at}: {}", v.message))
                             .file(&source.path)
                             .at(line.map(|l| l + source.line_offset), col),
                     );

@@ -727,6 +727,77 @@ fn an_invalid_severity_in_the_config_is_a_schema_error() {
     );
 }
 
+#[test]
+fn an_unknown_check_in_the_config_names_the_nearest_slug() {
+    let repo = Repo::with_registry();
+    repo.write(
+        CONFIG,
+        "# policy\nchecks:\n  unsupported-level: error\n  vector-drfit: warning\n",
+    );
+    let run = validate_expect(&repo, &[], 1, &["schema"]);
+    let p = run.problem("schema");
+    assert_problem(&p, "schema", "error", CONFIG, Some((4, 17)), None);
+    assert_eq!(
+        p["message"],
+        "unknown check `vector-drfit`; did you mean `vector-drift`?"
+    );
+    assert!(
+        p["fix"].as_str().unwrap().contains("explain --list"),
+        "{p:#}"
+    );
+    let text = repo.run(&["validate"]);
+    text.assert_code(1);
+    assert!(
+        text.stdout
+            .contains("did you mean `vector-drift`?\n --> registry/config.yaml:4:17\n"),
+        "{}",
+        text.show()
+    );
+}
+
+#[test]
+fn schema_and_parse_error_cannot_be_switched_off_or_lowered() {
+    let repo = Repo::with_registry();
+    // An entry that violates its schema, so the override would matter.
+    repo.replace(BETA, "R: {current: 2}", "R: {current: high}");
+    repo.write(CONFIG, "checks:\n  schema: off\n");
+    let run = repo.validate_json(&[]);
+    run.assert_code(1);
+    let doc = run.json();
+    let problems = doc["problems"].as_array().unwrap();
+    let off: Vec<_> = problems.iter().filter(|p| p["file"] == CONFIG).collect();
+    assert_eq!(off.len(), 1, "{}", run.show());
+    assert_problem(off[0], "schema", "error", CONFIG, Some((2, 11)), None);
+    assert!(
+        off[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`schema` cannot be switched off"),
+        "{}",
+        run.show()
+    );
+    // The entry's own schema problem is still an error.
+    let entry = problems
+        .iter()
+        .find(|p| p["file"] == BETA)
+        .expect("the entry's schema problem");
+    assert_eq!(entry["check"], "schema");
+    assert_eq!(entry["severity"], "error");
+    // Lowering is refused the same way; `error` changes nothing and is fine.
+    repo.write(CONFIG, "checks: {parse-error: warning}\n");
+    let run = repo.validate_json(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stdout
+            .contains("`parse-error` cannot be lowered to a warning"),
+        "{}",
+        run.show()
+    );
+    repo.replace(BETA, "R: {current: high}", "R: {current: 2}");
+    repo.write(CONFIG, "checks: {parse-error: error, schema: error}\n");
+    validate_expect(&repo, &[], 0, &[]);
+}
+
 // ------------------------------------------------------ the tree checked
 
 #[test]

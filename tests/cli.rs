@@ -309,3 +309,113 @@ fn bad_flags_are_usage_errors() {
         "error: no capability with id `capability.demo.nope` in this registry"
     );
 }
+
+#[test]
+fn explain_prints_the_doc_of_a_check() {
+    // No registry needed: `explain` reads nothing from the repository.
+    let repo = Repo::new();
+    let run = repo.run(&["explain", "vector-drift"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.starts_with(
+            "vector-drift: row `vector`/`title`/`status` differs from the entry\n\
+             (default severity: error; fixable by `reuse-surface update --apply`)\n\n"
+        ),
+        "{}",
+        run.show()
+    );
+    for part in ["Why it matters", "How to fix", "Example", "D1/A0/C1/R2"] {
+        assert!(run.stdout.contains(part), "no {part}: {}", run.show());
+    }
+    assert!(run.stderr.is_empty(), "{}", run.show());
+    let run = repo.run(&["explain", "schema"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .contains("cannot be overridden in registry/config.yaml"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn explain_an_unknown_check_is_a_usage_error_with_a_suggestion() {
+    let repo = Repo::new();
+    let run = repo.run(&["explain", "nope"]);
+    run.assert_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.show());
+    assert_eq!(
+        run.one_line_error(),
+        "error: unknown check `nope`; did you mean `schema`? \
+         (`reuse-surface explain --list` lists every check)"
+    );
+    let run = repo.run(&["explain", "vector-drfit"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("did you mean `vector-drift`?"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn explain_lists_every_check_with_its_default_severity() {
+    let repo = Repo::new();
+    let listed = repo.run(&["explain", "--list"]);
+    listed.assert_code(0);
+    assert_eq!(repo.run(&["explain"]).stdout, listed.stdout);
+    let rows: Vec<Vec<&str>> = listed
+        .stdout
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[1])).collect();
+    // SPEC §3's table, in its order.
+    let want = [
+        ("parse-error", "error"),
+        ("schema", "error"),
+        ("duplicate-id", "error"),
+        ("alias-collision", "error"),
+        ("missing-entry", "error"),
+        ("missing-index-row", "error"),
+        ("id-mismatch", "error"),
+        ("vector-drift", "error"),
+        ("unknown-relation", "error"),
+        ("alias-relation", "warning"),
+        ("self-relation", "error"),
+        ("dependency-cycle", "error"),
+        ("evidence-missing", "error"),
+        ("path-escape", "error"),
+        ("unsupported-level", "warning"),
+        ("history-mismatch", "warning"),
+        ("target-below-current", "warning"),
+        ("stale-index-date", "warning"),
+        ("deprecated-dependency", "warning"),
+    ];
+    assert_eq!(got, want, "{}", listed.show());
+    let fixable: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[2] == "fixable")
+        .map(|r| r[0])
+        .collect();
+    assert_eq!(
+        fixable,
+        [
+            "missing-index-row",
+            "vector-drift",
+            "alias-relation",
+            "stale-index-date"
+        ]
+    );
+    // Every listed slug has its own doc.
+    for (slug, _) in want {
+        let run = repo.run(&["explain", slug]);
+        run.assert_code(0);
+        assert!(
+            run.stdout.starts_with(&format!("{slug}: ")),
+            "{}",
+            run.show()
+        );
+    }
+}

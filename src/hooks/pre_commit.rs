@@ -13,6 +13,7 @@ use super::cache::BlobCache;
 use super::staged;
 use super::{check_located, print_problems, registry_prefix, skipped};
 use crate::atomic::{PendingFile, write_batch};
+use crate::check::Check;
 use crate::config::Config;
 use crate::diagnostics::{Problem, Style, summary_line};
 use crate::git::Change;
@@ -215,7 +216,9 @@ fn reload_patched(
             {
                 match serde_json::from_value::<Index>(value.clone()) {
                     Ok(index) => reg.index = Some(index),
-                    Err(e) => problems.push(Problem::new("schema", e.to_string()).file(INDEX_PATH)),
+                    Err(e) => {
+                        problems.push(Problem::new(Check::Schema, e.to_string()).file(INDEX_PATH))
+                    }
                 }
             }
             problems.extend(parse_problems);
@@ -559,10 +562,13 @@ mod tests {
         };
         let got = check_located(&mut reloaded, &overlay).unwrap();
         assert!(
-            want.iter().any(|p| p.check == "unknown-relation"),
+            want.iter().any(|p| p.check == Check::UnknownRelation),
             "{want:?}"
         );
-        assert!(want.iter().any(|p| p.check == "parse-error"), "{want:?}");
+        assert!(
+            want.iter().any(|p| p.check == Check::ParseError),
+            "{want:?}"
+        );
         assert_eq!(got, want);
         assert_eq!(reloaded.index, fresh.index);
         assert_eq!(reloaded.entries.len(), fresh.entries.len());

@@ -2,6 +2,7 @@
 //! lines change), and writing them as one atomic, validated batch.
 
 use super::{Patch, PatchKind};
+use crate::check::Check;
 use crate::model::{INDEX_PATH, IndexRow};
 use crate::registry::{self, Registry, Source};
 use crate::yaml::{Editor, Seg, render_flow_scalar, render_scalar};
@@ -462,7 +463,7 @@ fn verify_outputs(
     let after_reg = registry::load(&overlay)?;
     let after = crate::checks::run(&after_reg, &overlay);
     if let Some(p) = after.iter().find(|p| {
-        matches!(p.check, "parse-error" | "schema")
+        matches!(p.check, Check::ParseError | Check::Schema)
             && p.file.as_ref().is_some_and(|f| outputs.contains_key(f))
     }) {
         return Err(crate::Error::Invalid(format!(
@@ -493,7 +494,7 @@ fn verify_outputs(
     Ok(after)
 }
 
-type ErrorKey<'a> = (&'static str, Option<&'a str>, Option<&'a str>);
+type ErrorKey<'a> = (Check, Option<&'a str>, Option<&'a str>);
 
 fn error_key(p: &crate::diagnostics::Problem) -> ErrorKey<'_> {
     (p.check, p.file.as_deref(), p.capability_id.as_deref())
