@@ -3,11 +3,12 @@
 //! one place (`run`).
 
 use crate::change::{ChangeSource, change_set};
-use crate::diagnostics::{self, Style, Summary};
+use crate::diagnostics::{self, Style};
 use crate::patches::apply;
 use crate::patches::collect::{self, Scope};
 use crate::registry::{self, Registry};
-use crate::snapshot::{GitTree, Snapshot, WorkTree};
+use crate::snapshot::{Snapshot, WorkTree};
+use crate::target::{Target, Which};
 use crate::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -24,12 +25,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use crate::report::Format;
 
 #[derive(Debug, Args)]
 pub struct RootArg {
@@ -460,71 +456,19 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Which tree a command reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Which {
-    WorkTree,
-    Staged,
-    Rev(String),
-}
-
-/// Open the snapshot `which` names for the registry at `root`.
-pub fn open_snapshot(root: &Path, which: &Which) -> Result<Box<dyn Snapshot>> {
-    Ok(match which {
-        Which::WorkTree => Box::new(WorkTree::new(root)?),
-        Which::Staged => {
-            let repo = crate::git::open(root)?;
-            Box::new(GitTree::staged(&repo, root)?)
-        }
-        Which::Rev(rev) => {
-            let repo = crate::git::open(root)?;
-            Box::new(GitTree::at_rev(&repo, rev, root)?)
-        }
-    })
-}
-
-/// Print problems for `reg` as text or JSON; returns how many were errors.
-pub fn report(
-    out: &mut dyn Write,
-    reg: &Registry,
-    snap: &dyn Snapshot,
-    problems: &[crate::diagnostics::Problem],
-    format: Format,
-    is_tty: bool,
-) -> Result<usize> {
-    let summary = Summary::of(problems, reg.entries.len());
-    let source = reg.text_lookup(snap);
-    diagnostics::emit(
-        out,
-        problems,
-        summary,
-        format == Format::Json,
-        Style::detect(is_tty),
-        &source,
-    )?;
-    Ok(summary.errors)
-}
-
 fn validate(
     root: Option<&Path>,
     which: &Which,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let root = registry::find_root(&cwd()?, root)?;
-    let snap = open_snapshot(&root, which)?;
-    let reg = registry::load(snap.as_ref())?;
-    let problems = crate::checks::run(&reg, snap.as_ref());
-    let errors = report(
-        out,
-        &reg,
-        snap.as_ref(),
-        &problems,
-        format,
-        std::io::stdout().is_terminal(),
-    )?;
+    let target = Target::resolve(&cwd()?, root, which)?;
+    let (reg, report) = target.validate()?;
+    let style = Style::detect(std::io::stdout().is_terminal());
+    report.write(out, format, style, &reg, target.snapshot())?;
     // The process ends right after: freeing ten thousand parsed entries
     // one allocation at a time would only delay the exit.
+    let errors = report.errors();
     std::mem::forget(reg);
     Ok(if errors > 0 { 1 } else { 0 })
 }
@@ -537,14 +481,15 @@ fn update(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let root = registry::find_root(&cwd()?, root)?;
     let which = if *signals == ChangeSource::Staged {
         Which::Staged
     } else {
         Which::WorkTree
     };
-    let snap = open_snapshot(&root, &which)?;
-    let reg = registry::load(snap.as_ref())?;
+    let target = Target::resolve(&cwd()?, root, &which)?;
+    let root = target.root().to_path_buf();
+    let reg = target.load()?;
+    let snap = target.snapshot();
     if let Scope::One(id) = scope
         && !reg.valid_entries().any(|(_, e)| &e.id == id)
     {
@@ -555,7 +500,7 @@ fn update(
     let changes = change_set(&root, signals)?;
     let collected = collect::collect(
         &reg,
-        snap.as_ref(),
+        snap,
         changes
             .as_ref()
             .map(|c| (c.changes.as_slice(), c.old.as_ref())),
@@ -564,11 +509,12 @@ fn update(
     let today = apply::today();
     // Plan against the working tree: that is what gets written, and it may
     // hold unstaged edits that must survive.
-    let (work_reg, work_snap): (Registry, Box<dyn Snapshot>) = if which == Which::WorkTree {
+    let own_work_tree;
+    let (work_reg, work_snap): (Registry, &dyn Snapshot) = if which == Which::WorkTree {
         (reg, snap)
     } else {
-        let ws = WorkTree::new(&root)?;
-        (registry::load(&ws)?, Box::new(ws))
+        own_work_tree = WorkTree::new(&root)?;
+        (registry::load(&own_work_tree)?, &own_work_tree)
     };
     let plan = apply::plan(&work_reg, &collected.patches, &today);
     if format == Format::Json {
@@ -579,7 +525,7 @@ fn update(
             "applied": write && !plan.applied.is_empty(),
         });
         if write {
-            apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
+            apply::commit(&root, &work_reg, &plan, work_snap)?;
         }
         writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("json"))?;
         return Ok(0);
@@ -616,7 +562,7 @@ fn update(
         }
     }
     if write {
-        apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
+        apply::commit(&root, &work_reg, &plan, work_snap)?;
         let n = plan.outputs(&work_reg).len();
         writeln!(
             out,
