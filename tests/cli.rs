@@ -312,22 +312,6 @@ fn bad_flags_are_usage_errors() {
 
 // ------------------------------------- one target: validate and the hooks
 
-/// Run `hook pre-push` directly for one pushed commit.
-fn pre_push(repo: &Repo, commit: &str) -> Run {
-    let line = format!(
-        "refs/heads/main {commit} refs/heads/main {}\n",
-        "0".repeat(40)
-    );
-    let stdin = repo.path("../pushed-refs");
-    std::fs::write(&stdin, line).unwrap();
-    let file = std::fs::File::open(&stdin).unwrap();
-    repo.run_cmd(
-        repo.command(BIN)
-            .args(["hook", "pre-push", "origin", "file:///nowhere"])
-            .stdin(file),
-    )
-}
-
 /// Bug A (issue 8): the index staged but deleted on disk. `validate
 /// --staged` found the root on disk (exit 2, "no registry found") while
 /// `hook pre-commit` found it in the index; both find it in the index now
@@ -369,17 +353,6 @@ fn staged_index_deleted_on_disk_is_found_in_the_index() {
         text.show(),
         hook.show()
     );
-}
-
-/// The rendered problems of a run: everything before the summary line,
-/// without the hooks' own `reuse-surface:` notes.
-pub fn problem_blocks(output: &str) -> String {
-    output
-        .lines()
-        .take_while(|l| !l.starts_with("error: ") && !l.starts_with("ok: "))
-        .filter(|l| !l.starts_with("reuse-surface: "))
-        .map(|l| format!("{l}\n"))
-        .collect()
 }
 
 /// A clean registry whose gamma entry is a symlink into `registry/shared/`.
