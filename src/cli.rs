@@ -397,24 +397,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 hook,
                 force,
             };
-            if scaffold || hook || !publish_check {
-                crate::scaffold::establish(&opts, &mut out)?;
-            }
-            if publish_check {
-                let url = raw_url
-                    .or_else(|| {
-                        std::env::var("REUSE_SURFACE_RAW_URL")
-                            .ok()
-                            .filter(|u| !u.is_empty())
-                    })
-                    .ok_or_else(|| {
-                        Error::usage(
-                            "--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)",
-                        )
-                    })?;
-                return crate::publish::publish_check(&path, &url, &mut out);
-            }
-            Ok(0)
+            establish(&opts, publish_check, raw_url, &mut out)
         }
         Command::Install { force } => {
             crate::install::install(&cwd()?, &crate::install::InstallOptions { force }, &mut out)?;
@@ -424,24 +407,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             crate::install::uninstall(&cwd()?, &mut out)?;
             Ok(0)
         }
-        Command::Hook { name, args } => {
-            let style = Style::detect(std::io::stderr().is_terminal());
-            let mut err = std::io::stderr().lock();
-            match name {
-                HookName::PreCommit => crate::hooks::pre_commit(&cwd()?, &mut err, style),
-                HookName::PrePush => {
-                    crate::hooks::pre_push(&cwd()?, &args, std::io::stdin().lock(), &mut err, style)
-                }
-                HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
-                HookName::AgentStop => {
-                    let stdin = std::io::stdin();
-                    let mut input = stdin.lock();
-                    let input: Option<&mut dyn std::io::Read> =
-                        (!std::io::stdin().is_terminal()).then_some(&mut input);
-                    Ok(crate::hooks::agent_stop(input, &mut err))
-                }
-            }
-        }
+        Command::Hook { name, args } => hook(name, &args),
         Command::MergeDriver {
             base,
             ours,
@@ -454,6 +420,51 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// Run a git hook: its messages go to stderr, as git shows them.
+fn hook(name: HookName, args: &[String]) -> Result<i32> {
+    let style = Style::detect(std::io::stderr().is_terminal());
+    let mut err = std::io::stderr().lock();
+    match name {
+        HookName::PreCommit => crate::hooks::pre_commit(&cwd()?, &mut err, style),
+        HookName::PrePush => {
+            crate::hooks::pre_push(&cwd()?, args, std::io::stdin().lock(), &mut err, style)
+        }
+        HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
+        HookName::AgentStop => {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let input: Option<&mut dyn std::io::Read> =
+                (!std::io::stdin().is_terminal()).then_some(&mut input);
+            Ok(crate::hooks::agent_stop(input, &mut err))
+        }
+    }
+}
+
+/// `establish`: scaffold and/or install, then the optional publish check.
+fn establish(
+    opts: &crate::scaffold::EstablishOptions,
+    publish_check: bool,
+    raw_url: Option<String>,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    if opts.scaffold || opts.hook || !publish_check {
+        crate::scaffold::establish(opts, out)?;
+    }
+    if !publish_check {
+        return Ok(0);
+    }
+    let url = raw_url
+        .or_else(|| {
+            std::env::var("REUSE_SURFACE_RAW_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+        .ok_or_else(|| {
+            Error::usage("--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)")
+        })?;
+    crate::publish::publish_check(&opts.path, &url, out)
 }
 
 fn validate(
@@ -531,6 +542,29 @@ fn update(
         return Ok(0);
     }
     let style = Style::detect(std::io::stdout().is_terminal());
+    print_plan(out, &collected, &plan, style)?;
+    if write {
+        apply::commit(&root, &work_reg, &plan, work_snap)?;
+        let n = plan.outputs(&work_reg).len();
+        writeln!(
+            out,
+            "applied {} patch(es) to {n} file(s)",
+            plan.applied.len()
+        )?;
+    } else if !plan.applied.is_empty() {
+        writeln!(out, "run with --apply to write these changes")?;
+    }
+    Ok(0)
+}
+
+/// `update`'s text: the patches, what could not be assigned or applied,
+/// and the diff of every file the plan edits.
+fn print_plan(
+    out: &mut dyn Write,
+    collected: &collect::Collected,
+    plan: &apply::Plan,
+    style: Style,
+) -> Result<()> {
     if collected.patches.is_empty() {
         writeln!(out, "no patches: the registry is in sync")?;
     }
@@ -561,16 +595,5 @@ fn update(
             write!(out, "{diff}")?;
         }
     }
-    if write {
-        apply::commit(&root, &work_reg, &plan, work_snap)?;
-        let n = plan.outputs(&work_reg).len();
-        writeln!(
-            out,
-            "applied {} patch(es) to {n} file(s)",
-            plan.applied.len()
-        )?;
-    } else if !plan.applied.is_empty() {
-        writeln!(out, "run with --apply to write these changes")?;
-    }
-    Ok(0)
+    Ok(())
 }
