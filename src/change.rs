@@ -2,8 +2,8 @@
 //! index) or the commits since a ref (merge base → HEAD), as changed paths
 //! plus the tree before them, which the collectors compare manifests with.
 
-use crate::git::Change;
-use crate::snapshot::{GitTree, Snapshot};
+use crate::git::{Change, GitTree};
+use crate::snapshot::Snapshot;
 use crate::{Error, Result};
 use std::path::Path;
 
@@ -28,25 +28,23 @@ pub fn change_set(root: &Path, source: &ChangeSource) -> Result<Option<ChangeSet
         ChangeSource::None => return Ok(None),
         _ => crate::git::open(root)?,
     };
-    let prefix = crate::git::prefix_of(&repo, root);
+    let prefix = repo.prefix_of(root);
     let empty = std::collections::BTreeMap::new();
     let (old_entries, new_entries) = match source {
         ChangeSource::Staged => {
-            let old = match crate::git::head_commit(&repo) {
-                Some(head) => crate::git::tree_entries(&repo, head)?,
+            let old = match repo.head_commit() {
+                Some(head) => repo.tree_entries(head)?,
                 None => empty,
             };
-            (old, crate::git::index_entries(&repo)?)
+            (old, repo.index_entries()?)
         }
         ChangeSource::Since(rev) => {
-            let since = crate::git::resolve_commit(&repo, rev)?;
-            let head = crate::git::head_commit(&repo)
+            let since = repo.resolve_commit(rev)?;
+            let head = repo
+                .head_commit()
                 .ok_or_else(|| Error::usage("HEAD has no commit yet"))?;
-            let base = crate::git::merge_base(&repo, since, head)?.unwrap_or(since);
-            (
-                crate::git::tree_entries(&repo, base)?,
-                crate::git::tree_entries(&repo, head)?,
-            )
+            let base = repo.merge_base(since, head)?.unwrap_or(since);
+            (repo.tree_entries(base)?, repo.tree_entries(head)?)
         }
         ChangeSource::None => unreachable!("handled above"),
     };
@@ -70,8 +68,8 @@ pub fn tracked_files(root: &Path) -> Vec<String> {
     let Ok(repo) = crate::git::open(root) else {
         return Vec::new();
     };
-    let prefix = crate::git::prefix_of(&repo, root);
-    crate::git::index_entries(&repo)
+    let prefix = repo.prefix_of(root);
+    repo.index_entries()
         .map(|entries| {
             entries
                 .into_keys()

@@ -3,11 +3,12 @@
 //! one place (`run`).
 
 use crate::change::{ChangeSource, change_set};
-use crate::diagnostics::{self, Style, Summary};
+use crate::diagnostics::{self, Style};
 use crate::patches::apply;
 use crate::patches::collect::{self, Scope};
 use crate::registry::{self, Registry};
-use crate::snapshot::{GitTree, Snapshot, WorkTree};
+use crate::snapshot::{Snapshot, WorkTree};
+use crate::target::{Target, Which};
 use crate::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -24,12 +25,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use crate::report::Format;
 
 #[derive(Debug, Args)]
 pub struct RootArg {
@@ -409,24 +405,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 hook,
                 force,
             };
-            if scaffold || hook || !publish_check {
-                crate::scaffold::establish(&opts, &mut out)?;
-            }
-            if publish_check {
-                let url = raw_url
-                    .or_else(|| {
-                        std::env::var("REUSE_SURFACE_RAW_URL")
-                            .ok()
-                            .filter(|u| !u.is_empty())
-                    })
-                    .ok_or_else(|| {
-                        Error::usage(
-                            "--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)",
-                        )
-                    })?;
-                return crate::publish::publish_check(&path, &url, &mut out);
-            }
-            Ok(0)
+            establish(&opts, publish_check, raw_url, &mut out)
         }
         Command::Install { force } => {
             crate::install::install(&cwd()?, &crate::install::InstallOptions { force }, &mut out)?;
@@ -436,24 +415,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             crate::install::uninstall(&cwd()?, &mut out)?;
             Ok(0)
         }
-        Command::Hook { name, args } => {
-            let style = Style::detect(std::io::stderr().is_terminal());
-            let mut err = std::io::stderr().lock();
-            match name {
-                HookName::PreCommit => crate::hooks::pre_commit(&cwd()?, &mut err, style),
-                HookName::PrePush => {
-                    crate::hooks::pre_push(&cwd()?, &args, std::io::stdin().lock(), &mut err, style)
-                }
-                HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
-                HookName::AgentStop => {
-                    let stdin = std::io::stdin();
-                    let mut input = stdin.lock();
-                    let input: Option<&mut dyn std::io::Read> =
-                        (!std::io::stdin().is_terminal()).then_some(&mut input);
-                    Ok(crate::hooks::agent_stop(input, &mut err))
-                }
-            }
-        }
+        Command::Hook { name, args } => hook(name, &args),
         Command::MergeDriver {
             base,
             ours,
@@ -471,49 +433,49 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Which tree a command reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Which {
-    WorkTree,
-    Staged,
-    Rev(String),
+/// Run a git hook: its messages go to stderr, as git shows them.
+fn hook(name: HookName, args: &[String]) -> Result<i32> {
+    let style = Style::detect(std::io::stderr().is_terminal());
+    let mut err = std::io::stderr().lock();
+    match name {
+        HookName::PreCommit => crate::hooks::pre_commit(&cwd()?, &mut err, style),
+        HookName::PrePush => {
+            crate::hooks::pre_push(&cwd()?, args, std::io::stdin().lock(), &mut err, style)
+        }
+        HookName::PostMerge => Ok(crate::hooks::post_merge(&cwd()?, &mut err, style)),
+        HookName::AgentStop => {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let input: Option<&mut dyn std::io::Read> =
+                (!std::io::stdin().is_terminal()).then_some(&mut input);
+            Ok(crate::hooks::agent_stop(input, &mut err))
+        }
+    }
 }
 
-/// Open the snapshot `which` names for the registry at `root`.
-pub fn open_snapshot(root: &Path, which: &Which) -> Result<Box<dyn Snapshot>> {
-    Ok(match which {
-        Which::WorkTree => Box::new(WorkTree::new(root)?),
-        Which::Staged => {
-            let repo = crate::git::open(root)?;
-            Box::new(GitTree::staged(&repo, root)?)
-        }
-        Which::Rev(rev) => {
-            let repo = crate::git::open(root)?;
-            Box::new(GitTree::at_rev(&repo, rev, root)?)
-        }
-    })
-}
-
-/// Print problems for `reg` as text or JSON; returns how many were errors.
-pub fn report(
+/// `establish`: scaffold and/or install, then the optional publish check.
+fn establish(
+    opts: &crate::scaffold::EstablishOptions,
+    publish_check: bool,
+    raw_url: Option<String>,
     out: &mut dyn Write,
-    reg: &Registry,
-    snap: &dyn Snapshot,
-    problems: &[crate::diagnostics::Problem],
-    format: Format,
-    is_tty: bool,
-) -> Result<usize> {
-    let summary = Summary::of(problems, reg.entries.len());
-    let source = reg.text_lookup(snap);
-    diagnostics::emit(
-        out,
-        problems,
-        summary,
-        format == Format::Json,
-        Style::detect(is_tty),
-        &source,
-    )?;
-    Ok(summary.errors)
+) -> Result<i32> {
+    if opts.scaffold || opts.hook || !publish_check {
+        crate::scaffold::establish(opts, out)?;
+    }
+    if !publish_check {
+        return Ok(0);
+    }
+    let url = raw_url
+        .or_else(|| {
+            std::env::var("REUSE_SURFACE_RAW_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+        .ok_or_else(|| {
+            Error::usage("--publish-check needs --raw-url URL (or REUSE_SURFACE_RAW_URL)")
+        })?;
+    crate::publish::publish_check(&opts.path, &url, out)
 }
 
 fn validate(
@@ -522,20 +484,13 @@ fn validate(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let root = registry::find_root(&cwd()?, root)?;
-    let snap = open_snapshot(&root, which)?;
-    let reg = registry::load(snap.as_ref())?;
-    let problems = crate::checks::run(&reg, snap.as_ref());
-    let errors = report(
-        out,
-        &reg,
-        snap.as_ref(),
-        &problems,
-        format,
-        std::io::stdout().is_terminal(),
-    )?;
+    let target = Target::resolve(&cwd()?, root, which)?;
+    let (reg, report) = target.validate()?;
+    let style = Style::detect(std::io::stdout().is_terminal());
+    report.write(out, format, style, &reg, target.snapshot())?;
     // The process ends right after: freeing ten thousand parsed entries
     // one allocation at a time would only delay the exit.
+    let errors = report.errors();
     std::mem::forget(reg);
     Ok(if errors > 0 { 1 } else { 0 })
 }
@@ -548,14 +503,15 @@ fn update(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let root = registry::find_root(&cwd()?, root)?;
     let which = if *signals == ChangeSource::Staged {
         Which::Staged
     } else {
         Which::WorkTree
     };
-    let snap = open_snapshot(&root, &which)?;
-    let reg = registry::load(snap.as_ref())?;
+    let target = Target::resolve(&cwd()?, root, &which)?;
+    let root = target.root().to_path_buf();
+    let reg = target.load()?;
+    let snap = target.snapshot();
     if let Scope::One(id) = scope
         && !reg.valid_entries().any(|(_, e)| &e.id == id)
     {
@@ -566,7 +522,7 @@ fn update(
     let changes = change_set(&root, signals)?;
     let collected = collect::collect(
         &reg,
-        snap.as_ref(),
+        snap,
         changes
             .as_ref()
             .map(|c| (c.changes.as_slice(), c.old.as_ref())),
@@ -575,11 +531,12 @@ fn update(
     let today = apply::today();
     // Plan against the working tree: that is what gets written, and it may
     // hold unstaged edits that must survive.
-    let (work_reg, work_snap): (Registry, Box<dyn Snapshot>) = if which == Which::WorkTree {
+    let own_work_tree;
+    let (work_reg, work_snap): (Registry, &dyn Snapshot) = if which == Which::WorkTree {
         (reg, snap)
     } else {
-        let ws = WorkTree::new(&root)?;
-        (registry::load(&ws)?, Box::new(ws))
+        own_work_tree = WorkTree::new(&root)?;
+        (registry::load(&own_work_tree)?, &own_work_tree)
     };
     let plan = apply::plan(&work_reg, &collected.patches, &today);
     if format == Format::Json {
@@ -590,12 +547,35 @@ fn update(
             "applied": write && !plan.applied.is_empty(),
         });
         if write {
-            apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
+            apply::commit(&root, &work_reg, &plan, work_snap)?;
         }
         writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("json"))?;
         return Ok(0);
     }
     let style = Style::detect(std::io::stdout().is_terminal());
+    print_plan(out, &collected, &plan, style)?;
+    if write {
+        apply::commit(&root, &work_reg, &plan, work_snap)?;
+        let n = plan.outputs(&work_reg).len();
+        writeln!(
+            out,
+            "applied {} patch(es) to {n} file(s)",
+            plan.applied.len()
+        )?;
+    } else if !plan.applied.is_empty() {
+        writeln!(out, "run with --apply to write these changes")?;
+    }
+    Ok(0)
+}
+
+/// `update`'s text: the patches, what could not be assigned or applied,
+/// and the diff of every file the plan edits.
+fn print_plan(
+    out: &mut dyn Write,
+    collected: &collect::Collected,
+    plan: &apply::Plan,
+    style: Style,
+) -> Result<()> {
     if collected.patches.is_empty() {
         writeln!(out, "no patches: the registry is in sync")?;
     }
@@ -626,16 +606,5 @@ fn update(
             write!(out, "{diff}")?;
         }
     }
-    if write {
-        apply::commit(&root, &work_reg, &plan, work_snap.as_ref())?;
-        let n = plan.outputs(&work_reg).len();
-        writeln!(
-            out,
-            "applied {} patch(es) to {n} file(s)",
-            plan.applied.len()
-        )?;
-    } else if !plan.applied.is_empty() {
-        writeln!(out, "run with --apply to write these changes")?;
-    }
-    Ok(0)
+    Ok(())
 }

@@ -160,7 +160,7 @@ impl Demo<'_> {
 pub fn run(out: &mut dyn Write) -> Result<()> {
     let exe = std::env::current_exe()
         .map_err(|e| Error::other(format!("demo: cannot find this binary: {e}")))?;
-    if Command::new("git").arg("--version").output().is_err() {
+    if !crate::git::cmd::available() {
         return Err(Error::usage("demo: git is not installed (or not on PATH)"));
     }
     let base = std::env::temp_dir().join(format!("reuse-surface-demo-{}", std::process::id()));

@@ -11,9 +11,9 @@ use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::atomic::{PendingFile, write_batch};
+use crate::git::cmd;
 use crate::{Error, Result};
 
 /// The line that marks a hook file as one of ours.
@@ -128,12 +128,12 @@ pub fn locate(start_dir: &Path) -> Result<Layout> {
             start_dir.display()
         )));
     }
-    let probe = git(
+    let probe = cmd::output(
         &start_dir,
         &["rev-parse", "--is-bare-repository", "--is-inside-work-tree"],
     )?;
     if !probe.status.success() {
-        let err = stderr_text(&probe);
+        let err = cmd::stderr_text(&probe);
         if err.contains("not a git repository") {
             return Err(Error::usage(format!(
                 "{} is not inside a git repository (run `git init` there first)",
@@ -145,7 +145,7 @@ pub fn locate(start_dir: &Path) -> Result<Layout> {
             start_dir.display()
         )));
     }
-    let answers = stdout_text(&probe);
+    let answers = cmd::stdout_text(&probe);
     let mut lines = answers.lines();
     let bare = lines.next() == Some("true");
     let inside = lines.next() == Some("true");
@@ -162,8 +162,8 @@ pub fn locate(start_dir: &Path) -> Result<Layout> {
             start_dir.display()
         )));
     }
-    let toplevel = git_path_line(&start_dir, &["rev-parse", "--show-toplevel"])?;
-    let hooks = git_path_line(&start_dir, &["rev-parse", "--git-path", "hooks"])?;
+    let toplevel = cmd::path_line(&start_dir, &["rev-parse", "--show-toplevel"])?;
+    let hooks = cmd::path_line(&start_dir, &["rev-parse", "--git-path", "hooks"])?;
     let hooks_dir = if hooks.is_absolute() {
         hooks
     } else {
@@ -171,7 +171,7 @@ pub fn locate(start_dir: &Path) -> Result<Layout> {
     };
     let hooks_dir = normalize(&hooks_dir);
 
-    let origin = git(
+    let origin = cmd::output(
         &start_dir,
         &[
             "config",
@@ -183,7 +183,7 @@ pub fn locate(start_dir: &Path) -> Result<Layout> {
     )?;
     let hooks_path_origin = match origin.status.code() {
         Some(0) => {
-            let text = stdout_text(&origin);
+            let text = cmd::stdout_text(&origin);
             let line = text.trim_end_matches(['\n', '\r']);
             let mut parts = line.splitn(3, '\t');
             let scope = parts.next().unwrap_or_default().to_string();
@@ -200,7 +200,7 @@ pub fn locate(start_dir: &Path) -> Result<Layout> {
             return Err(Error::git(format!(
                 "cannot read core.hooksPath in {}: {}",
                 start_dir.display(),
-                stderr_text(&origin)
+                cmd::stderr_text(&origin)
             )));
         }
     };
@@ -358,7 +358,7 @@ pub fn plan_install(start_dir: &Path, opts: &InstallOptions, binary: &Path) -> R
         && !origin.is_repository_local()
     {
         if !opts.force {
-            let common = git_path_line(&layout.start_dir, &["rev-parse", "--git-common-dir"])?;
+            let common = cmd::path_line(&layout.start_dir, &["rev-parse", "--git-common-dir"])?;
             let own = normalize(&layout.start_dir.join(common).join("hooks"));
             return Err(Error::usage(hooks_path_refusal(
                 origin,
@@ -425,8 +425,10 @@ pub fn plan_install(start_dir: &Path, opts: &InstallOptions, binary: &Path) -> R
     }
 
     let driver = merge_driver_command(binary);
-    let registered_name = git_config_get(&layout.start_dir, &format!("{MERGE_SECTION}.name"))?;
-    let registered_driver = git_config_get(&layout.start_dir, &format!("{MERGE_SECTION}.driver"))?;
+    let registered_name =
+        cmd::config_get_local(&layout.start_dir, &format!("{MERGE_SECTION}.name"))?;
+    let registered_driver =
+        cmd::config_get_local(&layout.start_dir, &format!("{MERGE_SECTION}.driver"))?;
     let driver_registered = registered_name.as_deref()
         == Some(OsStr::new(MERGE_DRIVER_DESCRIPTION))
         && registered_driver.as_deref() == Some(driver.as_os_str());
@@ -564,12 +566,12 @@ impl InstallPlan {
             say(out, "merge driver already registered")?;
         } else {
             let dir = &self.layout.start_dir;
-            git_config_set(
+            cmd::config_set_local(
                 dir,
                 &format!("{MERGE_SECTION}.name"),
                 OsStr::new(MERGE_DRIVER_DESCRIPTION),
             )?;
-            git_config_set(dir, &format!("{MERGE_SECTION}.driver"), &self.driver)?;
+            cmd::config_set_local(dir, &format!("{MERGE_SECTION}.driver"), &self.driver)?;
             changed = true;
             say(
                 out,
@@ -649,7 +651,7 @@ pub fn uninstall(start_dir: &Path, out: &mut dyn Write) -> Result<()> {
         }
     }
 
-    let registered = git(
+    let registered = cmd::output(
         &layout.start_dir,
         &[
             "config",
@@ -660,14 +662,14 @@ pub fn uninstall(start_dir: &Path, out: &mut dyn Write) -> Result<()> {
     )?;
     match registered.status.code() {
         Some(0) => {
-            let removed = git(
+            let removed = cmd::output(
                 &layout.start_dir,
                 &["config", "--local", "--remove-section", MERGE_SECTION],
             )?;
             if !removed.status.success() {
                 return Err(Error::git(format!(
                     "cannot remove {MERGE_SECTION} from the config: {}",
-                    stderr_text(&removed)
+                    cmd::stderr_text(&removed)
                 )));
             }
             changed = true;
@@ -680,7 +682,7 @@ pub fn uninstall(start_dir: &Path, out: &mut dyn Write) -> Result<()> {
         _ => {
             return Err(Error::git(format!(
                 "cannot read the clone's config: {}",
-                stderr_text(&registered)
+                cmd::stderr_text(&registered)
             )));
         }
     }
@@ -828,87 +830,4 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output> {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| {
-            Error::git(format!(
-                "cannot run git ({e}); is git installed and on PATH?"
-            ))
-        })
-}
-
-/// Runs git and returns the first line of its output as a path, or an error
-/// naming the command.
-fn git_path_line(dir: &Path, args: &[&str]) -> Result<PathBuf> {
-    let output = git(dir, args)?;
-    if !output.status.success() {
-        return Err(Error::git(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            stderr_text(&output)
-        )));
-    }
-    let line = output
-        .stdout
-        .split(|&b| b == b'\n')
-        .next()
-        .unwrap_or_default();
-    if line.is_empty() {
-        return Err(Error::git(format!(
-            "`git {}` printed nothing",
-            args.join(" ")
-        )));
-    }
-    Ok(PathBuf::from(OsString::from_vec(line.to_vec())))
-}
-
-fn git_config_get(dir: &Path, key: &str) -> Result<Option<OsString>> {
-    let output = git(dir, &["config", "--local", "--get", key])?;
-    match output.status.code() {
-        Some(0) => {
-            let mut value = output.stdout;
-            if value.last() == Some(&b'\n') {
-                value.pop();
-            }
-            Ok(Some(OsString::from_vec(value)))
-        }
-        Some(1) => Ok(None),
-        _ => Err(Error::git(format!(
-            "cannot read {key}: {}",
-            stderr_text(&output)
-        ))),
-    }
-}
-
-fn git_config_set(dir: &Path, key: &str, value: &OsStr) -> Result<()> {
-    let output = Command::new("git")
-        .args(["config", "--local", key])
-        .arg(value)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| {
-            Error::git(format!(
-                "cannot run git ({e}); is git installed and on PATH?"
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(Error::git(format!(
-            "cannot set {key}: {}",
-            stderr_text(&output)
-        )));
-    }
-    Ok(())
-}
-
-fn stdout_text(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr_text(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).trim().to_string()
 }

@@ -419,3 +419,125 @@ fn explain_lists_every_check_with_its_default_severity() {
         );
     }
 }
+
+// ------------------------------------- one target: validate and the hooks
+
+/// Bug A (issue 8): the index staged but deleted on disk. `validate
+/// --staged` found the root on disk (exit 2, "no registry found") while
+/// `hook pre-commit` found it in the index; both find it in the index now
+/// and agree, clean or not.
+#[test]
+fn staged_index_deleted_on_disk_is_found_in_the_index() {
+    let repo = Repo::committed();
+    repo.replace(INDEX, "# the newest entry date", "# newest");
+    repo.git(&["add", INDEX]);
+    repo.remove(INDEX);
+    let run = repo.run(&["validate", "--staged"]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "ok: 3 capabilities, no problems\n");
+    repo.run(&["hook", "pre-commit"]).assert_code(0);
+
+    // With an error staged: the same problem from both.
+    repo.git(&["checkout", "--", INDEX]);
+    repo.replace(
+        INDEX,
+        "registry/capabilities/beta.md",
+        "registry/capabilities/gone.md",
+    );
+    repo.git(&["add", INDEX]);
+    repo.remove(INDEX);
+    let run = repo.run(&["validate", "--staged", "--format", "json"]);
+    run.assert_code(1);
+    assert!(
+        run.checks().contains(&"missing-entry".to_string()),
+        "{}",
+        run.show()
+    );
+    let text = repo.run(&["validate", "--staged"]);
+    let hook = repo.run(&["hook", "pre-commit"]);
+    hook.assert_code(1);
+    assert_eq!(
+        problem_blocks(&hook.stderr),
+        problem_blocks(&text.stdout),
+        "{}\n{}",
+        text.show(),
+        hook.show()
+    );
+}
+
+/// A clean registry whose gamma entry is a symlink into `registry/shared/`.
+fn symlinked_gamma() -> Repo {
+    let repo = Repo::with_registry();
+    repo.write("registry/shared/gamma.md", GAMMA_MD);
+    repo.remove(GAMMA);
+    repo.symlink("../shared/gamma.md", GAMMA);
+    repo.git_init();
+    repo.commit_all("gamma through a symlink");
+    repo
+}
+
+const GAMMA_BROKEN: (&str, &str) = (
+    "  extends: [capability.demo.alpha]\n",
+    "  extends: [capability.demo.alpha]\n  depends_on: [capability.demo.nope]\n",
+);
+
+/// Bug B (issue 8): the blob cache keyed a symlinked entry by the link's
+/// blob, not by the content read through it, so a warm cache kept passing
+/// an entry whose target had become invalid. Warm and cold runs agree now.
+#[test]
+fn warm_cache_follows_a_symlinked_entry_in_pre_commit() {
+    let repo = symlinked_gamma();
+    let cache = repo.path(".git/reuse-surface/entries-v2.jsonl");
+    // Warm the cache with a valid staged change to the link's target.
+    repo.replace(
+        "registry/shared/gamma.md",
+        "Gamma body.",
+        "Gamma body, again.",
+    );
+    repo.git(&["add", "-A"]);
+    repo.run(&["hook", "pre-commit"]).assert_code(0);
+    assert!(
+        cache.exists(),
+        "the hook wrote no cache: the test proves nothing"
+    );
+    // Break the target's content and stage it.
+    repo.replace("registry/shared/gamma.md", GAMMA_BROKEN.0, GAMMA_BROKEN.1);
+    repo.git(&["add", "-A"]);
+    let warm = repo.run(&["hook", "pre-commit"]);
+    std::fs::remove_file(&cache).unwrap();
+    let cold = repo.run(&["hook", "pre-commit"]);
+    cold.assert_code(1);
+    assert!(
+        cold.stderr.contains("error[unknown-relation]"),
+        "{}",
+        cold.show()
+    );
+    warm.assert_code(1);
+    assert_eq!(warm.stderr, cold.stderr, "a warm cache changes the answer");
+}
+
+#[test]
+fn warm_cache_follows_a_symlinked_entry_in_pre_push() {
+    let repo = symlinked_gamma();
+    let cache = repo.path(".git/reuse-surface/entries-v2.jsonl");
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    pre_push(&repo, &head).assert_code(0);
+    assert!(
+        cache.exists(),
+        "the hook wrote no cache: the test proves nothing"
+    );
+    repo.replace("registry/shared/gamma.md", GAMMA_BROKEN.0, GAMMA_BROKEN.1);
+    repo.commit_all("break gamma's target");
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let warm = pre_push(&repo, &head);
+    std::fs::remove_file(&cache).unwrap();
+    let cold = pre_push(&repo, &head);
+    cold.assert_code(1);
+    assert!(
+        cold.stderr.contains("error[unknown-relation]"),
+        "{}",
+        cold.show()
+    );
+    warm.assert_code(1);
+    assert_eq!(warm.stderr, cold.stderr, "a warm cache changes the answer");
+}

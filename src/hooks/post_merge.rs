@@ -3,11 +3,11 @@
 //! hook always exits 0; it reports what it changed and what is wrong.
 
 use super::skipped;
-use crate::diagnostics::{Severity, Style, summary_line};
+use crate::diagnostics::Style;
 use crate::patches::apply;
 use crate::patches::collect::state_patches;
 use crate::patches::{Patch, PatchKind};
-use crate::snapshot::WorkTree;
+use crate::target::Target;
 use crate::{Result, registry};
 use std::io::Write;
 use std::path::Path;
@@ -46,8 +46,8 @@ fn rederive(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<()> {
     let Ok(root) = registry::find_root(cwd, None) else {
         return Ok(());
     };
-    let snap = WorkTree::new(&root)?;
-    let reg = registry::load(&snap)?;
+    let target = Target::work_tree(root.clone())?;
+    let reg = target.load()?;
     let mut patches: Vec<Patch> = Vec::new();
     state_patches(&reg, &mut patches);
     patches.retain(|p| {
@@ -88,30 +88,18 @@ fn rederive(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<()> {
             )?;
         }
     }
-    let reg = registry::load(&snap)?;
-    let problems = crate::checks::run(&reg, &snap);
-    let summary = crate::diagnostics::Summary::of(&problems, reg.entries.len());
-    if summary.errors + summary.warnings > 0 {
-        for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-            let at = p.file.as_deref().map(|f| {
-                format!(
-                    " ({f}{})",
-                    p.line.map(|l| format!(":{l}")).unwrap_or_default()
-                )
-            });
-            writeln!(
-                err,
-                "reuse-surface: {}[{}]: {}{}",
-                style.severity(p.severity),
-                p.check,
-                p.message,
-                at.unwrap_or_default()
-            )?;
-        }
+    // The same report `validate` prints, from the repository's top.
+    let (reg, report) = target.validate()?;
+    if report.errors() + report.summary().warnings > 0 {
+        let prefix = crate::git::open(cwd)
+            .map(|repo| repo.prefix_of(target.root()))
+            .unwrap_or_default();
+        let report = report.from_repo_top(&prefix);
+        report.write_problems(err, style, &reg, target.snapshot())?;
         writeln!(
             err,
-            "reuse-surface: {} — run `reuse-surface validate` for details",
-            summary_line(summary, style)
+            "reuse-surface: {} after the merge",
+            report.summary_line(style)
         )?;
     }
     Ok(())

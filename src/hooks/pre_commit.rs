@@ -9,24 +9,24 @@
 //! staged blobs and, separately, to the working-tree files (so unstaged
 //! edits stay unstaged), validate the staged result, and only then write.
 
-use super::cache::BlobCache;
-use super::staged;
-use super::{check_located, print_problems, registry_prefix, skipped};
+use super::skipped;
 use crate::atomic::{PendingFile, write_batch};
 use crate::check::Check;
 use crate::config::Config;
-use crate::diagnostics::{Problem, Style, summary_line};
-use crate::git::Change;
-use crate::model::{CONFIG_PATH, INDEX_PATH, Index};
+use crate::diagnostics::{Problem, Style};
+use crate::git::{Change, GitEntry, GitKind, GitTree, Index, Repo, StagedFile};
+use crate::model::{CONFIG_PATH, INDEX_PATH, Index as IndexFile};
 use crate::patches::apply;
 use crate::patches::collect::{self, Scope, any_relevant};
 use crate::registry::{self, LoadedEntry, Registry};
+use crate::report::Report;
 use crate::schema::SchemaKind;
-use crate::snapshot::{GitEntry, GitTree, Overlay, Snapshot};
-use crate::{Error, Result, git};
+use crate::snapshot::{Overlay, Snapshot};
+use crate::target::{STAGED, Target, registry_prefix};
+use crate::{Result, git};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Run the pre-commit hook in the repository containing `cwd`; returns the
 /// exit code git should see.
@@ -38,30 +38,38 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<i32> 
         )?;
         return Ok(0);
     }
+    match fast_path(cwd)? {
+        Some(commit) => commit.check_and_patch(err, style),
+        None => Ok(0),
+    }
+}
+
+/// What the fast path learned about a commit that touches the registry.
+struct Commit {
+    repo: Repo,
+    top: PathBuf,
+    index: Option<Index>,
+    /// The registry's place in the repository (`""` or `dir/`).
+    prefix: String,
+    /// What the commit changes, repository paths, with HEAD's side.
+    changed: Vec<git::Changed>,
+    /// The same, relative to the registry root.
+    changes: Vec<(String, Change)>,
+}
+
+/// Read the index with gix (no `git` process), diff it against HEAD, and
+/// find the registry by the rule `validate --staged` uses; `None` when the
+/// commit touches neither the registry nor any signal path.
+fn fast_path(cwd: &Path) -> Result<Option<Commit>> {
     let repo = git::open(cwd)?;
-    let top = git::workdir(&repo)?;
-    let index = staged::read_index(&repo)?;
-    let head_tree = match git::head_commit(&repo) {
-        Some(head) => Some(
-            repo.find_commit(head)
-                .map_err(Error::git)?
-                .tree_id()
-                .map_err(Error::git)?
-                .detach(),
-        ),
-        None => None,
-    };
-    let changed = staged::head_to_index(&repo, head_tree, index.as_ref())?;
+    let top = repo.workdir()?;
+    let index = repo.index()?;
+    let changed = repo.staged_changes(index.as_ref())?;
     if changed.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
     let cwd_rel = std::env::var("GIT_PREFIX").unwrap_or_default();
-    let staged_paths = index.iter().flat_map(|i| {
-        i.entries()
-            .iter()
-            .filter(|e| e.stage_raw() == 0 && e.path(i).ends_with(INDEX_PATH.as_bytes()))
-            .filter_map(|e| std::str::from_utf8(e.path(i)).ok())
-    });
+    let staged_paths = index.iter().flat_map(|i| i.paths_ending(INDEX_PATH));
     let deleted_paths = changed
         .iter()
         .filter(|c| c.change == Change::Deleted)
@@ -69,7 +77,7 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<i32> 
     let Some(prefix) = registry_prefix(staged_paths, &cwd_rel)
         .or_else(|| registry_prefix(deleted_paths, &cwd_rel))
     else {
-        return Ok(0); // no registry in this repository
+        return Ok(None); // no registry in this repository
     };
     let changes = git::relative_to_root(
         changed.iter().map(|c| (c.path.clone(), c.change)).collect(),
@@ -78,114 +86,140 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<i32> 
     // An invalid config means defaults here; validation reports it below.
     let config = staged_config(&repo, index.as_ref(), &prefix)?;
     if !any_relevant(&config, changes.iter().map(|(p, _)| p.as_str())) {
-        return Ok(0);
+        return Ok(None);
     }
+    Ok(Some(Commit {
+        repo,
+        top,
+        index,
+        prefix,
+        changed,
+        changes,
+    }))
+}
 
-    let staged_entries = index.as_ref().map(staged::index_map).unwrap_or_default();
-    // Patched files keep their mode when staged again.
-    let executables: BTreeSet<String> = index
-        .iter()
-        .flat_map(|i| {
-            i.entries()
-                .iter()
-                .filter(|e| {
-                    e.stage_raw() == 0 && e.mode == gix::index::entry::Mode::FILE_EXECUTABLE
-                })
-                .map(|e| String::from_utf8_lossy(e.path(i)).into_owned())
-        })
-        .collect();
-    drop(index);
-    let staged = GitTree::with_prefix(
-        &repo,
-        staged_entries,
-        &prefix,
-        "the staged tree (git index)".into(),
-    );
-    // HEAD's side of the changed paths: all the diff collectors read from it.
-    let old_entries: BTreeMap<String, GitEntry> = changed
-        .into_iter()
-        .filter_map(|c| Some((c.path, c.old?)))
-        .collect();
-    let old = GitTree::with_prefix(&repo, old_entries, &prefix, "HEAD".into());
-    let cache = BlobCache::open(repo.common_dir());
-    let mut reg = registry::load_with_cache(&staged, Some(&cache))?;
-    // Path signals come only from changes outside `registry/` and from
-    // package manifests; without any, skip the diff collectors (and the
-    // per-entry surface globs they build).
-    let signals = changes
-        .iter()
-        .any(|(p, _)| !p.starts_with("registry/") || is_manifest(p));
-    let diff = signals.then_some((changes.as_slice(), &old as &dyn Snapshot));
-    let collected = collect::collect(&reg, &staged, diff, &Scope::All);
-    let safe: Vec<_> = collected
-        .patches
-        .into_iter()
-        .filter(|p| p.safe && p.kind.is_deterministic())
-        .collect();
-    let touched: Vec<String> = touched_paths(&reg, &safe);
-    registry::hydrate(&mut reg, &staged, &touched)?;
-    let today = apply::today();
-    let plan = apply::plan(&reg, &safe, &today);
-    let outputs = plan.outputs(&reg);
+/// The staged tree as a target: what `validate --staged` reads.
+fn staged_target(repo: &Repo, index: Option<&Index>, prefix: &str) -> Target {
+    let entries = index.map(Index::entries).unwrap_or_default();
+    Target::in_tree(repo, entries, prefix, STAGED.into())
+}
 
-    let overlay = Overlay::new(&staged, outputs.clone());
-    // Nothing patched: the staged registry is the one to check, already
-    // loaded; else re-read just the patched files.
-    let mut after = match reload_patched(reg, &overlay, &outputs)? {
-        Ok(after) => after,
-        Err(_) => registry::load_with_cache(&overlay, Some(&cache))?,
-    };
-    let problems = check_located(&mut after, &overlay)?;
-    let summary = print_problems(err, &after, &overlay, &problems, &prefix, style)?;
-    for u in &collected.unassigned {
-        writeln!(
-            err,
-            "reuse-surface: note: {} changed ({}) but {}; no patch",
-            u.path, u.signal, u.reason
-        )?;
-    }
-    if summary.errors > 0 {
-        for p in &plan.applied {
+impl Commit {
+    /// Load the staged registry (cached by blob id), collect patches from
+    /// the HEAD → index diff, plan the safe ones, validate the patched
+    /// result, and only then write.
+    fn check_and_patch(self, err: &mut dyn Write, style: Style) -> Result<i32> {
+        let Commit {
+            repo,
+            top,
+            index,
+            prefix,
+            changed,
+            changes,
+        } = self;
+        // Patched files keep their mode when staged again.
+        let executables = index.as_ref().map(Index::executables).unwrap_or_default();
+        let cache = Target::open_cache(&repo);
+        let target = staged_target(&repo, index.as_ref(), &prefix).with_cache(cache.clone());
+        drop(index);
+        // HEAD's side of the changed paths: all the diff collectors read from it.
+        let old_entries: BTreeMap<String, GitEntry> = changed
+            .into_iter()
+            .filter_map(|c| Some((c.path, c.old?)))
+            .collect();
+        let old = GitTree::with_prefix(&repo, old_entries, &prefix, "HEAD".into());
+        let staged = target.snapshot();
+        let mut reg = target.load()?;
+        // Path signals come only from changes outside `registry/` and from
+        // package manifests; without any, skip the diff collectors (and the
+        // per-entry surface globs they build).
+        let signals = changes
+            .iter()
+            .any(|(p, _)| !p.starts_with("registry/") || is_manifest(p));
+        let diff = signals.then_some((changes.as_slice(), &old as &dyn Snapshot));
+        let collected = collect::collect(&reg, staged, diff, &Scope::All);
+        let safe: Vec<_> = collected
+            .patches
+            .into_iter()
+            .filter(|p| p.safe && p.kind.is_deterministic())
+            .collect();
+        let touched: Vec<String> = touched_paths(&reg, &safe);
+        registry::hydrate(&mut reg, staged, &touched)?;
+        let today = apply::today();
+        let plan = apply::plan(&reg, &safe, &today);
+        let outputs = plan.outputs(&reg);
+
+        let overlay = Overlay::new(staged, outputs.clone());
+        // Nothing patched: the staged registry is the one to check, already
+        // loaded; else re-read just the patched files.
+        let mut after = match reload_patched(reg, &overlay, &outputs)? {
+            Ok(after) => after,
+            Err(_) => target.load_from(&overlay)?,
+        };
+        let report = target.check(&mut after, &overlay)?.from_repo_top(&prefix);
+        report.write_problems(err, style, &after, &overlay)?;
+        for u in &collected.unassigned {
             writeln!(
                 err,
-                "reuse-surface: would apply {} to {} once the errors are fixed",
-                p.kind.as_str(),
-                p.capability_id
+                "reuse-surface: note: {} changed ({}) but {}; no patch",
+                u.path, u.signal, u.reason
             )?;
         }
-        writeln!(err, "{}", summary_line(summary, style))?;
-        writeln!(
-            err,
-            "reuse-surface: commit refused: fix the {} above (or bypass once with REUSE_SURFACE_SKIP=1 / --no-verify)",
-            if summary.errors == 1 {
-                "error"
-            } else {
-                "errors"
+        if report.errors() > 0 {
+            refuse(err, &report, &plan.applied, style)?;
+            cache.save();
+            return Ok(1);
+        }
+        if !outputs.is_empty() {
+            let tree = target.git_tree().expect("the staged target is a git tree");
+            update_worktree(&top, &prefix, staged, &outputs, &safe, &today, err)?;
+            stage(&repo, &top, tree, &outputs, &executables)?;
+            for p in &plan.applied {
+                writeln!(
+                    err,
+                    "reuse-surface: staged {} for {}: {}",
+                    p.kind.as_str(),
+                    p.capability_id,
+                    p.rationale
+                )?;
             }
-        )?;
-        cache.save();
-        return Ok(1);
-    }
-    if !outputs.is_empty() {
-        update_worktree(&top, &prefix, &staged, &outputs, &safe, &today, err)?;
-        stage(&repo, &top, &staged, &outputs, &executables)?;
-        for p in &plan.applied {
-            writeln!(
-                err,
-                "reuse-surface: staged {} for {}: {}",
-                p.kind.as_str(),
-                p.capability_id,
-                p.rationale
-            )?;
         }
+        if report.summary().warnings > 0 || !outputs.is_empty() {
+            writeln!(err, "{}", report.summary_line(style))?;
+        }
+        cache.save();
+        // The process ends here: skip freeing a thousand entries one by one.
+        std::mem::forget((after, target, cache));
+        Ok(0)
     }
-    if summary.warnings > 0 || !outputs.is_empty() {
-        writeln!(err, "{}", summary_line(summary, style))?;
+}
+
+/// Say why the commit is refused, and what would be applied once it is not.
+fn refuse(
+    err: &mut dyn Write,
+    report: &Report,
+    applied: &[crate::patches::Patch],
+    style: Style,
+) -> Result<()> {
+    for p in applied {
+        writeln!(
+            err,
+            "reuse-surface: would apply {} to {} once the errors are fixed",
+            p.kind.as_str(),
+            p.capability_id
+        )?;
     }
-    cache.save();
-    // The process ends here: skip freeing a thousand entries one by one.
-    std::mem::forget((after, cache));
-    Ok(0)
+    writeln!(err, "{}", report.summary_line(style))?;
+    writeln!(
+        err,
+        "reuse-surface: commit refused: fix the {} above (or bypass once with REUSE_SURFACE_SKIP=1 / --no-verify)",
+        if report.errors() == 1 {
+            "error"
+        } else {
+            "errors"
+        }
+    )?;
+    Ok(())
 }
 
 /// The registry of `snap`, given `reg` loaded from the tree `snap` differs
@@ -214,7 +248,7 @@ fn reload_patched(
             if parse_problems.is_empty()
                 && let Some(value) = &source.value
             {
-                match serde_json::from_value::<Index>(value.clone()) {
+                match serde_json::from_value::<IndexFile>(value.clone()) {
                     Ok(index) => reg.index = Some(index),
                     Err(e) => {
                         problems.push(Problem::new(Check::Schema, e.to_string()).file(INDEX_PATH))
@@ -247,29 +281,17 @@ fn is_manifest(path: &str) -> bool {
 /// relevant: read straight from its blob, without building the staged
 /// tree or compiling the config schema. A config that does not parse means
 /// defaults here; the slow path validates it and reports what is wrong.
-fn staged_config(
-    repo: &gix::Repository,
-    index: Option<&gix::index::File>,
-    prefix: &str,
-) -> Result<Config> {
+fn staged_config(repo: &Repo, index: Option<&Index>, prefix: &str) -> Result<Config> {
     let full = format!("{prefix}{CONFIG_PATH}");
-    let Some(entry) = index.and_then(|i| {
-        i.entry_by_path_and_stage(full.as_str().into(), gix::index::entry::Stage::Unconflicted)
-    }) else {
+    let Some(entry) = index.and_then(|i| i.entry(&full)) else {
         return Ok(Config::default());
     };
-    if entry.mode == gix::index::entry::Mode::SYMLINK {
+    if entry.kind == GitKind::Symlink {
         // Resolve the link in the whole staged tree.
-        let entries = index.map(staged::index_map).unwrap_or_default();
-        let snap =
-            GitTree::with_prefix(repo, entries, prefix, "the staged tree (git index)".into());
-        return Ok(registry::read_config(&snap)?.0);
+        let target = staged_target(repo, index, prefix);
+        return Ok(registry::read_config(target.snapshot())?.0);
     }
-    let blob = repo
-        .find_object(entry.id)
-        .map_err(Error::git)?
-        .detach()
-        .data;
+    let blob = repo.read_blob(entry.oid)?;
     let config = crate::yaml::decode(&blob)
         .ok()
         .and_then(|text| crate::yaml::parse(text).ok())
@@ -302,7 +324,7 @@ fn touched_paths(reg: &Registry, patches: &[crate::patches::Patch]) -> Vec<Strin
 fn update_worktree(
     top: &Path,
     prefix: &str,
-    staged: &GitTree,
+    staged: &dyn Snapshot,
     outputs: &BTreeMap<String, Vec<u8>>,
     patches: &[crate::patches::Patch],
     today: &str,
@@ -371,109 +393,28 @@ fn update_worktree(
     write_batch(&files, || Ok(()))
 }
 
-/// Write the new staged contents as blobs and point the index at them
-/// (one `git update-index` call, which also honours `GIT_INDEX_FILE` and
-/// the index lock protocol).
-///
-/// `git commit PATH` commits from a temporary index (`next-index-*.lock`)
-/// while it holds the real index locked as `index.lock` (committed after
-/// the commit). A patch staged only in the temporary index would leave the
-/// real index with the old blob (`git status` shows `MM`), so each patched
-/// blob is mirrored into the locked real index too, where that index still
-/// holds what the temporary one held before the patch (anything else is a
-/// staged change of the user's, left alone).
+/// Stage the patched files: a symlinked registry file is patched at its
+/// target, and a file keeps its exec bit (see [`git::stage_files`] for
+/// how the index is updated, also during `git commit PATH`).
 fn stage(
-    repo: &gix::Repository,
+    repo: &Repo,
     top: &Path,
     staged: &GitTree,
     outputs: &BTreeMap<String, Vec<u8>>,
     executables: &BTreeSet<String>,
 ) -> Result<()> {
-    let before = staged.entries();
-    let mut written: Vec<Staged> = Vec::new();
-    for (path, bytes) in outputs {
-        // A symlinked registry file is patched at its target.
-        let Some(path) = staged.content_path(path) else {
-            continue;
-        };
-        let oid = repo.write_blob(bytes).map_err(Error::git)?.detach();
-        let mode = if executables.contains(&path) {
-            "100755"
-        } else {
-            "100644"
-        };
-        written.push(Staged { path, oid, mode });
-    }
-    update_index(top, None, &written)?;
-    if let Some(real) = partial_commit_real_index(repo) {
-        let file = gix::index::File::at(&real, repo.object_hash(), false, Default::default())
-            .map_err(|e| Error::git(format!("cannot read the index {}: {e}", real.display())))?;
-        let held = |path: &str| {
-            file.entry_by_path_and_stage(path.into(), gix::index::entry::Stage::Unconflicted)
-                .map(|e| e.id)
-        };
-        let mirrored: Vec<Staged> = written
-            .iter()
-            .filter(|s| held(&s.path) == before.get(&s.path).map(|e| e.oid))
-            .cloned()
-            .collect();
-        update_index(top, Some(&real), &mirrored)?;
-    }
-    Ok(())
-}
-
-/// One patched file to put in the index: repository path, new blob, mode.
-#[derive(Clone)]
-struct Staged {
-    path: String,
-    oid: gix::ObjectId,
-    mode: &'static str,
-}
-
-/// The real index git holds locked during `git commit PATH`, when that is
-/// what is happening.
-fn partial_commit_real_index(repo: &gix::Repository) -> Option<std::path::PathBuf> {
-    let current = std::env::var_os("GIT_INDEX_FILE")?;
-    let name = Path::new(&current).file_name()?.to_str()?;
-    if !(name.starts_with("next-index-") && name.ends_with(".lock")) {
-        return None;
-    }
-    // Not `repo.index_path()`: that follows `GIT_INDEX_FILE`.
-    let real = repo.git_dir().join("index.lock");
-    real.is_file().then_some(real)
-}
-
-/// `git update-index --index-info` for `entries`, on `index_file` (default:
-/// whatever `GIT_INDEX_FILE` says, else the repository's index).
-fn update_index(top: &Path, index_file: Option<&Path>, entries: &[Staged]) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut info = String::new();
-    for Staged { path, oid, mode } in entries {
-        info.push_str(&format!("{mode} {oid}\t{path}\n"));
-    }
-    let mut cmd = std::process::Command::new("git");
-    cmd.args(["update-index", "--index-info"])
-        .current_dir(top)
-        .stdin(std::process::Stdio::piped());
-    if let Some(index_file) = index_file {
-        cmd.env("GIT_INDEX_FILE", index_file);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::git(format!("cannot run git update-index: {e}")))?;
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(info.as_bytes())
-        .map_err(|e| Error::git(format!("cannot write to git update-index: {e}")))?;
-    let status = child.wait().map_err(Error::git)?;
-    if !status.success() {
-        return Err(Error::git(format!("git update-index failed ({status})")));
-    }
-    Ok(())
+    let files: Vec<StagedFile> = outputs
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let path = staged.content_path(path)?;
+            Some(StagedFile {
+                executable: executables.contains(&path),
+                path,
+                bytes: bytes.clone(),
+            })
+        })
+        .collect();
+    git::stage_files(repo, top, &files, staged.entries())
 }
 
 #[cfg(test)]
@@ -556,11 +497,11 @@ mod tests {
         let overlay = Overlay::new(&snap, outputs.clone());
 
         let mut fresh = registry::load(&overlay).unwrap();
-        let want = check_located(&mut fresh, &overlay).unwrap();
+        let want = crate::target::check_located(&mut fresh, &overlay).unwrap();
         let Ok(mut reloaded) = reload_patched(reg, &overlay, &outputs).unwrap() else {
             panic!("fell back")
         };
-        let got = check_located(&mut reloaded, &overlay).unwrap();
+        let got = crate::target::check_located(&mut reloaded, &overlay).unwrap();
         assert!(
             want.iter().any(|p| p.check == Check::UnknownRelation),
             "{want:?}"

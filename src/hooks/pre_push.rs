@@ -1,11 +1,10 @@
 //! `pre-push`: validate the registry in the tree of every commit being
 //! pushed (blobs from the object database, never the working tree).
 
-use super::cache::BlobCache;
-use super::{check_located, print_problems, registry_prefix, skipped};
-use crate::diagnostics::{Style, summary_line};
-use crate::snapshot::GitTree;
-use crate::{Error, Result, git, registry};
+use super::skipped;
+use crate::diagnostics::Style;
+use crate::target::{Target, registry_prefix};
+use crate::{Error, Result, git};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -66,43 +65,28 @@ pub fn pre_push(
     let updates = parse_updates(input)?;
     let repo = git::open(cwd)?;
     let remote = args.first().map_or("the remote", String::as_str);
-    let cache = BlobCache::open(repo.common_dir());
-    let mut refused = Vec::new();
     let cwd_rel = std::env::var("GIT_PREFIX").unwrap_or_default();
+    let mut refused = Vec::new();
+    let cache = Target::open_cache(&repo);
     for u in updates.iter().filter(|u| !is_zero(&u.local_oid)) {
-        let oid = gix::ObjectId::from_hex(u.local_oid.as_bytes()).map_err(|e| {
-            Error::usage(format!(
-                "pre-push: `{}` is not an object id: {e}",
-                u.local_oid
-            ))
-        })?;
-        let commit = match repo
-            .find_object(oid)
-            .ok()
-            .and_then(|o| o.peel_to_commit().ok())
-        {
-            Some(c) => c.id,
-            None => continue, // pushing a tag of a tree or blob: nothing to validate
+        let Some(commit) = repo.pushed_commit(&u.local_oid)? else {
+            continue; // pushing a tag of a tree or blob: nothing to validate
         };
-        let entries = git::tree_entries(&repo, commit)?;
+        let entries = repo.tree_entries(commit)?;
         let Some(prefix) = registry_prefix(entries.keys().map(String::as_str), &cwd_rel) else {
             continue;
         };
-        let short = commit.to_hex_with_len(10).to_string();
-        let tree = GitTree::with_prefix(
-            &repo,
-            entries,
-            &prefix,
-            format!("commit {short} ({})", u.local_ref),
-        );
-        let mut reg = registry::load_with_cache(&tree, Some(&cache))?;
-        let problems = check_located(&mut reg, &tree)?;
-        let summary = print_problems(err, &reg, &tree, &problems, &prefix, style)?;
-        if summary.errors > 0 {
+        let short = commit.short(10);
+        let label = format!("commit {short} ({})", u.local_ref);
+        let target = Target::in_tree(&repo, entries, &prefix, label).with_cache(cache.clone());
+        let (reg, report) = target.validate()?;
+        let report = report.from_repo_top(&prefix);
+        report.write_problems(err, style, &reg, target.snapshot())?;
+        if report.errors() > 0 {
             writeln!(
                 err,
                 "{} (in {} at {short})",
-                summary_line(summary, style),
+                report.summary_line(style),
                 u.local_ref
             )?;
             refused.push(u.local_ref.clone());

@@ -24,7 +24,6 @@ use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
 /// Conflict-marker labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,7 +354,9 @@ pub fn merge_driver_with_labels(
         keys: configured_keys(Path::new("registry/config.yaml")),
     };
     let mut outcome = guarded_merge(b, o, t, &opts);
-    if matches!(outcome, Outcome::Merged { conflicts: 1.., .. }) && conflict_style_is_diff3() {
+    if matches!(outcome, Outcome::Merged { conflicts: 1.., .. })
+        && crate::git::cmd::conflict_style_is_diff3()
+    {
         opts.diff3 = true;
         outcome = guarded_merge(b, o, t, &opts);
     }
@@ -394,20 +395,6 @@ fn guarded_merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outcom
     })
 }
 
-/// `merge.conflictStyle` asks for the base section.
-fn conflict_style_is_diff3() -> bool {
-    Command::new("git")
-        .args(["config", "--get", "merge.conflictStyle"])
-        .output()
-        .ok()
-        .is_some_and(|o| {
-            matches!(
-                String::from_utf8_lossy(&o.stdout).trim(),
-                "diff3" | "zdiff3"
-            )
-        })
-}
-
 /// git's own line merge of the same three files, written atomically into
 /// `ours`; returns 0 when clean, 1 with conflicts.
 fn fallback(
@@ -419,26 +406,15 @@ fn fallback(
     reason: &str,
 ) -> Result<i32> {
     eprintln!("reuse-surface merge-driver: {reason}; falling back to git merge-file");
-    let out = Command::new("git")
-        .arg("merge-file")
-        .arg("--stdout")
-        .arg(format!("--marker-size={marker_size}"))
-        .args(["-L", &labels.ours, "-L", &labels.base, "-L", &labels.theirs])
-        .arg(ours)
-        .arg(base)
-        .arg(theirs)
-        .output()
-        .map_err(|e| Error::git(format!("cannot run git merge-file: {e}")))?;
-    match out.status.code() {
-        Some(code @ 0..=127) => {
-            write_atomic(ours, &out.stdout)?;
-            Ok(i32::from(code > 0))
-        }
-        _ => Err(Error::git(format!(
-            "git merge-file failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))),
-    }
+    let (merged, conflicts) = crate::git::cmd::merge_file(
+        ours,
+        base,
+        theirs,
+        marker_size,
+        [&labels.ours, &labels.base, &labels.theirs],
+    )?;
+    write_atomic(ours, &merged)?;
+    Ok(i32::from(conflicts))
 }
 
 /// Replace `path`'s content without ever leaving it half-written: write a

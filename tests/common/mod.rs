@@ -496,3 +496,30 @@ pub fn assert_problem(
         "message must be one line: {p:#}"
     );
 }
+
+/// The rendered problems of a run's text output: everything before the
+/// summary line, without the hooks' own `reuse-surface:` notes.
+pub fn problem_blocks(output: &str) -> String {
+    output
+        .lines()
+        .take_while(|l| !l.starts_with("error: ") && !l.starts_with("ok: "))
+        .filter(|l| !l.starts_with("reuse-surface: "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Run `hook pre-push` directly for one pushed commit (`refs/heads/main`).
+pub fn pre_push(repo: &Repo, commit: &str) -> Run {
+    let line = format!(
+        "refs/heads/main {commit} refs/heads/main {}\n",
+        "0".repeat(40)
+    );
+    let stdin = repo.path("../pushed-refs");
+    std::fs::write(&stdin, line).expect("write stdin");
+    let file = std::fs::File::open(&stdin).expect("open stdin");
+    repo.run_cmd(
+        repo.command(BIN)
+            .args(["hook", "pre-push", "origin", "file:///nowhere"])
+            .stdin(file),
+    )
+}

@@ -5,13 +5,13 @@
 //! not of the repository (flattening HEAD's tree reads every tree object,
 //! tens of milliseconds when they are loose).
 
-use crate::git::Change;
-use crate::snapshot::{GitEntry, GitKind};
+use super::index::entry_of;
+use super::{Change, GitEntry, GitKind, Index, Oid, kind_of};
 use crate::{Error, Result};
 use gix::bstr::ByteSlice;
 use gix::index::extension::Tree as CacheTree;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// One path the commit changes, with what HEAD had there.
@@ -23,59 +23,15 @@ pub struct Changed {
     pub old: Option<GitEntry>,
 }
 
-/// Read the index git is committing from (`GIT_INDEX_FILE` honoured). The
-/// checksum is not verified (git verified it when it wrote the file); an
-/// unborn repository's missing index is `None`.
-pub fn read_index(repo: &gix::Repository) -> Result<Option<gix::index::File>> {
-    let path = crate::git::index_path(repo);
-    if !path.exists() {
-        return Ok(None);
-    }
-    let options = gix::index::decode::Options {
-        thread_limit: Some(1),
-        ..Default::default()
-    };
-    gix::index::File::at(&path, repo.object_hash(), true, options)
-        .map(Some)
-        .map_err(|e| Error::git(format!("cannot read the index {}: {e}", path.display())))
-}
-
-fn index_kind(mode: gix::index::entry::Mode) -> GitKind {
-    match mode {
-        gix::index::entry::Mode::SYMLINK => GitKind::Symlink,
-        gix::index::entry::Mode::COMMIT => GitKind::Submodule,
-        _ => GitKind::File,
-    }
-}
-
-/// The index as a path map of stage-0 entries (what [`crate::git::index_entries`]
-/// returns, from an index already read).
-pub fn index_map(index: &gix::index::File) -> BTreeMap<String, GitEntry> {
-    index
-        .entries()
-        .iter()
-        .filter(|e| e.stage_raw() == 0)
-        .map(|e| {
-            let path = String::from_utf8_lossy(e.path(index)).into_owned();
-            (
-                path,
-                GitEntry {
-                    oid: e.id,
-                    kind: index_kind(e.mode),
-                },
-            )
-        })
-        .collect()
-}
-
 /// Paths that differ between HEAD's tree (`None`: no commit yet) and the
 /// index, sorted, with the same meaning as [`crate::git::diff`] of the two
 /// flattened maps (stage-0 entries; kind and id compared, not the exec bit).
-pub fn head_to_index(
+pub(super) fn head_to_index(
     repo: &gix::Repository,
     head_tree: Option<gix::ObjectId>,
-    index: Option<&gix::index::File>,
+    index: Option<&Index>,
 ) -> Result<Vec<Changed>> {
+    let index = index.map(|i| &i.file);
     let mut walker = Walker {
         repo,
         index,
@@ -95,15 +51,7 @@ struct Walker<'a> {
 
 /// How a tree entry is stored (`None`: a subtree).
 fn tree_kind(mode: gix::object::tree::EntryMode) -> Option<GitKind> {
-    if mode.is_tree() {
-        None
-    } else if mode.is_link() {
-        Some(GitKind::Symlink)
-    } else if mode.is_commit() {
-        Some(GitKind::Submodule)
-    } else {
-        Some(GitKind::File)
-    }
+    kind_of(u32::from(mode.value()))
 }
 
 /// Order of two names in a tree, a directory's name counting as `name/`:
@@ -171,10 +119,7 @@ impl<'a> Walker<'a> {
         index.entries()[range]
             .iter()
             .find(|e| e.stage_raw() == 0)
-            .map(|e| GitEntry {
-                oid: e.id,
-                kind: index_kind(e.mode),
-            })
+            .map(entry_of)
     }
 
     fn push(&mut self, dir: &str, name: &[u8], change: Change, old: Option<GitEntry>) {
@@ -229,7 +174,7 @@ impl<'a> Walker<'a> {
                     match tree_kind(item.mode) {
                         Some(kind) => {
                             let old = GitEntry {
-                                oid: item.oid.to_owned(),
+                                oid: Oid(item.oid.to_owned()),
                                 kind,
                             };
                             self.push(dir, item.filename, Change::Deleted, Some(old));
@@ -258,7 +203,7 @@ impl<'a> Walker<'a> {
                         self.walk(Some(item.oid.to_owned()), &sub(g.name), child, i..g.end)?;
                     } else {
                         let old = GitEntry {
-                            oid: item.oid.to_owned(),
+                            oid: Oid(item.oid.to_owned()),
                             kind: tree_kind(item.mode).expect("a file"),
                         };
                         match self.stage0(i..g.end) {
@@ -312,15 +257,14 @@ mod tests {
     /// The cache-tree walk must say exactly what diffing the two flattened
     /// maps says.
     fn assert_same(dir: &Path, what: &str) {
-        let repo = gix::open(dir).unwrap();
-        let head = crate::git::head_commit(&repo);
+        let repo = crate::git::open(dir).unwrap();
+        let head = repo.head_commit();
         let head_map = head
-            .map(|h| crate::git::tree_entries(&repo, h).unwrap())
+            .map(|h| repo.tree_entries(h).unwrap())
             .unwrap_or_default();
-        let want = crate::git::diff(&head_map, &crate::git::index_entries(&repo).unwrap());
-        let tree = head.map(|h| repo.find_commit(h).unwrap().tree_id().unwrap().detach());
-        let index = read_index(&repo).unwrap();
-        let got = head_to_index(&repo, tree, index.as_ref()).unwrap();
+        let want = crate::git::diff(&head_map, &repo.index_entries().unwrap());
+        let index = repo.index().unwrap();
+        let got = repo.staged_changes(index.as_ref()).unwrap();
         let got_pairs: Vec<(String, Change)> =
             got.iter().map(|c| (c.path.clone(), c.change)).collect();
         assert_eq!(got_pairs, want, "{what}");

@@ -1,0 +1,172 @@
+//! The `git` processes we spawn, each behind a function named for what it
+//! does. Reading goes through gix; these are the writes gix does not do
+//! the way git does (the index lock protocol, config files) and install's
+//! questions whose answers must be git's own (`rev-parse --git-path`).
+
+use crate::{Error, Result};
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn cannot_run(e: std::io::Error) -> Error {
+    Error::git(format!(
+        "cannot run git ({e}); is git installed and on PATH?"
+    ))
+}
+
+/// Whether a `git` binary can be started at all.
+pub fn available() -> bool {
+    Command::new("git").arg("--version").output().is_ok()
+}
+
+/// Run `git ARGS` in `dir` and capture its output (any exit status).
+pub fn output(dir: &Path, args: &[&str]) -> Result<Output> {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(cannot_run)
+}
+
+/// Run `git ARGS` and return the first line of its output as a path, or
+/// an error naming the command.
+pub fn path_line(dir: &Path, args: &[&str]) -> Result<PathBuf> {
+    let output = output(dir, args)?;
+    if !output.status.success() {
+        return Err(Error::git(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            stderr_text(&output)
+        )));
+    }
+    let line = output
+        .stdout
+        .split(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default();
+    if line.is_empty() {
+        return Err(Error::git(format!(
+            "`git {}` printed nothing",
+            args.join(" ")
+        )));
+    }
+    Ok(PathBuf::from(OsString::from_vec(line.to_vec())))
+}
+
+/// `git config --local --get KEY`: `None` when unset.
+pub fn config_get_local(dir: &Path, key: &str) -> Result<Option<OsString>> {
+    let output = output(dir, &["config", "--local", "--get", key])?;
+    match output.status.code() {
+        Some(0) => {
+            let mut value = output.stdout;
+            if value.last() == Some(&b'\n') {
+                value.pop();
+            }
+            Ok(Some(OsString::from_vec(value)))
+        }
+        Some(1) => Ok(None),
+        _ => Err(Error::git(format!(
+            "cannot read {key}: {}",
+            stderr_text(&output)
+        ))),
+    }
+}
+
+/// `git config --local KEY VALUE`.
+pub fn config_set_local(dir: &Path, key: &str, value: &OsStr) -> Result<()> {
+    let output = Command::new("git")
+        .args(["config", "--local", key])
+        .arg(value)
+        .current_dir(dir)
+        .output()
+        .map_err(cannot_run)?;
+    if !output.status.success() {
+        return Err(Error::git(format!(
+            "cannot set {key}: {}",
+            stderr_text(&output)
+        )));
+    }
+    Ok(())
+}
+
+/// A process's stdout as text.
+pub fn stdout_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A process's stderr as one trimmed line of text.
+pub fn stderr_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_string()
+}
+
+/// `git update-index --index-info` with `info` (`MODE OID\tPATH` lines) on
+/// `index_file` (default: whatever `GIT_INDEX_FILE` says, else the
+/// repository's index): git takes the index lock as it always does.
+pub fn update_index_info(top: &Path, index_file: Option<&Path>, info: &str) -> Result<()> {
+    let mut cmd = Command::new("git");
+    cmd.args(["update-index", "--index-info"])
+        .current_dir(top)
+        .stdin(Stdio::piped());
+    if let Some(index_file) = index_file {
+        cmd.env("GIT_INDEX_FILE", index_file);
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Error::git(format!("cannot run git update-index: {e}")))?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(info.as_bytes())
+        .map_err(|e| Error::git(format!("cannot write to git update-index: {e}")))?;
+    let status = child.wait().map_err(Error::git)?;
+    if !status.success() {
+        return Err(Error::git(format!("git update-index failed ({status})")));
+    }
+    Ok(())
+}
+
+/// `merge.conflictStyle` asks for the base section (`diff3`, `zdiff3`).
+pub fn conflict_style_is_diff3() -> bool {
+    Command::new("git")
+        .args(["config", "--get", "merge.conflictStyle"])
+        .output()
+        .ok()
+        .is_some_and(|o| {
+            matches!(
+                String::from_utf8_lossy(&o.stdout).trim(),
+                "diff3" | "zdiff3"
+            )
+        })
+}
+
+/// git's own line merge of three files (`git merge-file --stdout`), with
+/// `labels` as ours, base, theirs; returns the merged bytes and whether
+/// there were conflicts.
+pub fn merge_file(
+    ours: &Path,
+    base: &Path,
+    theirs: &Path,
+    marker_size: usize,
+    labels: [&str; 3],
+) -> Result<(Vec<u8>, bool)> {
+    let out = Command::new("git")
+        .arg("merge-file")
+        .arg("--stdout")
+        .arg(format!("--marker-size={marker_size}"))
+        .args(["-L", labels[0], "-L", labels[1], "-L", labels[2]])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .output()
+        .map_err(|e| Error::git(format!("cannot run git merge-file: {e}")))?;
+    match out.status.code() {
+        Some(code @ 0..=127) => Ok((out.stdout, code > 0)),
+        _ => Err(Error::git(format!(
+            "git merge-file failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
+    }
+}

@@ -1,0 +1,76 @@
+//! The one index reader: stage-0 entries, their kinds and exec bits.
+
+use super::{GitEntry, GitKind, Oid, kind_of};
+use crate::{Error, Result};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// A git index as read from disk.
+pub struct Index {
+    pub(super) file: gix::index::File,
+}
+
+impl Index {
+    /// Read the index file at `path`. The checksum is not verified (git
+    /// verified it when it wrote the file) and one thread decodes it (the
+    /// hook's fast path must not pay for a thread pool); a missing file is
+    /// `None` (an unborn repository).
+    pub(super) fn read(repo: &gix::Repository, path: &Path) -> Result<Option<Index>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let options = gix::index::decode::Options {
+            thread_limit: Some(1),
+            ..Default::default()
+        };
+        gix::index::File::at(path, repo.object_hash(), true, options)
+            .map(|file| Some(Index { file }))
+            .map_err(|e| Error::git(format!("cannot read the index {}: {e}", path.display())))
+    }
+
+    /// Stage-0 entries with their paths.
+    fn stage0(&self) -> impl Iterator<Item = (&[u8], &gix::index::Entry)> {
+        self.file
+            .entries()
+            .iter()
+            .filter(|e| e.stage_raw() == 0)
+            .map(|e| (&**e.path(&self.file), e))
+    }
+
+    /// The index as a path map of stage-0 entries.
+    pub fn entries(&self) -> BTreeMap<String, GitEntry> {
+        self.stage0()
+            .map(|(path, e)| (String::from_utf8_lossy(path).into_owned(), entry_of(e)))
+            .collect()
+    }
+
+    /// Stage-0 paths ending in `suffix` (registry candidates), without
+    /// building the whole map.
+    pub fn paths_ending<'a>(&'a self, suffix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.stage0()
+            .filter(move |(p, _)| p.ends_with(suffix.as_bytes()))
+            .filter_map(|(p, _)| std::str::from_utf8(p).ok())
+    }
+
+    /// Stage-0 paths with the executable bit (a patched file keeps it).
+    pub fn executables(&self) -> BTreeSet<String> {
+        self.stage0()
+            .filter(|(_, e)| e.mode == gix::index::entry::Mode::FILE_EXECUTABLE)
+            .map(|(p, _)| String::from_utf8_lossy(p).into_owned())
+            .collect()
+    }
+
+    /// The stage-0 entry at `path`, if any.
+    pub fn entry(&self, path: &str) -> Option<GitEntry> {
+        self.file
+            .entry_by_path_and_stage(path.into(), gix::index::entry::Stage::Unconflicted)
+            .map(entry_of)
+    }
+}
+
+pub(super) fn entry_of(e: &gix::index::Entry) -> GitEntry {
+    GitEntry {
+        oid: Oid(e.id),
+        kind: kind_of(e.mode.bits()).unwrap_or(GitKind::File),
+    }
+}

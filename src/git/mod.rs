@@ -1,0 +1,273 @@
+//! Everything that touches git: gix for reading (the index, trees, blobs,
+//! revisions) and the few `git` processes we spawn (`update-index`,
+//! `merge-file`, `rev-parse`/`config` for install). Porcelain (commands,
+//! hooks, the [`crate::target::Target`]) sees only the types defined here,
+//! never gix's, so there is one index reader, one tree reader and one
+//! mode → kind mapping.
+
+pub mod cmd;
+mod index;
+mod stage;
+mod staged;
+mod tree;
+
+pub use index::Index;
+pub use stage::{StagedFile, stage_files};
+pub use staged::Changed;
+pub use tree::GitTree;
+
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// An object id (SHA-1 or SHA-256), opaque above this module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(gix::ObjectId);
+
+impl Oid {
+    /// The first `len` hex digits, for labels.
+    pub fn short(&self, len: usize) -> String {
+        self.0.to_hex_with_len(len).to_string()
+    }
+}
+
+impl std::fmt::Display for Oid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// How git stores one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitKind {
+    File,
+    Symlink,
+    Submodule,
+}
+
+/// One path in a git tree or index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitEntry {
+    pub oid: Oid,
+    pub kind: GitKind,
+}
+
+/// The one mapping from a git mode (index or tree, the same octal values)
+/// to what the path is; `None` for a subtree.
+fn kind_of(mode: u32) -> Option<GitKind> {
+    match mode & 0o170000 {
+        0o040000 => None,
+        0o120000 => Some(GitKind::Symlink),
+        0o160000 => Some(GitKind::Submodule),
+        _ => Some(GitKind::File),
+    }
+}
+
+/// A repository opened with gix.
+#[derive(Clone)]
+pub struct Repo {
+    inner: gix::Repository,
+}
+
+/// Open the repository containing `dir`, honouring `GIT_DIR` and friends
+/// (git sets them when it runs hooks).
+pub fn open(dir: &Path) -> Result<Repo> {
+    gix::discover_with_environment_overrides(dir)
+        .map(|inner| Repo { inner })
+        .map_err(|e| {
+            Error::usage(format!(
+                "{} is not inside a git repository ({e})",
+                dir.display()
+            ))
+        })
+}
+
+impl Repo {
+    /// The worktree's top level, or an error for a bare repository.
+    pub fn workdir(&self) -> Result<PathBuf> {
+        self.inner.workdir().map(Path::to_path_buf).ok_or_else(|| {
+            Error::usage("this is a bare repository: there is no working tree to check")
+        })
+    }
+
+    /// The git directory shared by all worktrees (where the cache lives).
+    pub fn common_dir(&self) -> &Path {
+        self.inner.common_dir()
+    }
+
+    /// `dir`'s path inside the worktree as a `dir/` prefix ("" at the top,
+    /// or when `dir` is not inside it).
+    pub fn prefix_of(&self, dir: &Path) -> String {
+        let Some(top) = self.inner.workdir() else {
+            return String::new();
+        };
+        let (Ok(top), Ok(dir)) = (top.canonicalize(), dir.canonicalize()) else {
+            return String::new();
+        };
+        match dir.strip_prefix(&top) {
+            Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+            Ok(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The index file git is using right now: `GIT_INDEX_FILE` when set
+    /// (relative to the current directory, as git defines it), else the
+    /// repository's own.
+    pub fn index_path(&self) -> PathBuf {
+        match std::env::var_os("GIT_INDEX_FILE") {
+            Some(p) if !p.is_empty() => {
+                let p = PathBuf::from(p);
+                if p.is_absolute() {
+                    p
+                } else {
+                    std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p)
+                }
+            }
+            _ => self.inner.index_path(),
+        }
+    }
+
+    /// The index git is committing from (see [`Repo::index_path`]);
+    /// `None` for an unborn repository's missing index.
+    pub fn index(&self) -> Result<Option<Index>> {
+        Index::read(&self.inner, &self.index_path())
+    }
+
+    /// The index as a path map of stage-0 entries (empty when missing).
+    pub fn index_entries(&self) -> Result<BTreeMap<String, GitEntry>> {
+        Ok(self.index()?.map(|i| i.entries()).unwrap_or_default())
+    }
+
+    /// Resolve a revision to a commit id, with a clear error for unknown ones.
+    pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
+        let id = self
+            .inner
+            .rev_parse_single(rev)
+            .map_err(|e| Error::usage(format!("cannot resolve revision `{rev}`: {e}")))?;
+        let commit = id
+            .object()
+            .map_err(Error::git)?
+            .peel_to_commit()
+            .map_err(|e| Error::usage(format!("`{rev}` does not name a commit: {e}")))?;
+        Ok(Oid(commit.id))
+    }
+
+    /// The commit a pushed object id names (peeling tags); `None` when it
+    /// names no commit (a tag of a tree or blob).
+    pub fn pushed_commit(&self, hex: &str) -> Result<Option<Oid>> {
+        let oid = gix::ObjectId::from_hex(hex.as_bytes())
+            .map_err(|e| Error::usage(format!("pre-push: `{hex}` is not an object id: {e}")))?;
+        Ok(self
+            .inner
+            .find_object(oid)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| Oid(c.id)))
+    }
+
+    /// `HEAD`'s commit, or `None` in a repository without commits yet.
+    pub fn head_commit(&self) -> Option<Oid> {
+        self.inner.head_commit().ok().map(|c| Oid(c.id))
+    }
+
+    /// Flatten a commit's tree into a path map (blobs, symlinks, submodules).
+    pub fn tree_entries(&self, commit: Oid) -> Result<BTreeMap<String, GitEntry>> {
+        let commit = self.inner.find_commit(commit.0).map_err(Error::git)?;
+        let tree = commit.tree().map_err(Error::git)?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(Error::git)?;
+        let mut out = BTreeMap::new();
+        for e in recorder.records {
+            let Some(kind) = kind_of(u32::from(e.mode.value())) else {
+                continue;
+            };
+            out.insert(
+                String::from_utf8_lossy(&e.filepath).into_owned(),
+                GitEntry {
+                    oid: Oid(e.oid),
+                    kind,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// The best common ancestor of two commits, if any.
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>> {
+        Ok(self
+            .inner
+            .merge_base(a.0, b.0)
+            .map_err(Error::git)?
+            .map(|id| Oid(id.detach())))
+    }
+
+    /// The bytes of a blob.
+    pub fn read_blob(&self, oid: Oid) -> Result<Vec<u8>> {
+        Ok(self
+            .inner
+            .find_object(oid.0)
+            .map_err(Error::git)?
+            .detach()
+            .data)
+    }
+
+    /// Paths that differ between HEAD's tree and `index` (what a commit
+    /// would change), reading only the trees the index's cache tree does
+    /// not vouch for.
+    pub fn staged_changes(&self, index: Option<&Index>) -> Result<Vec<Changed>> {
+        let head_tree = match self.head_commit() {
+            Some(head) => Some(
+                self.inner
+                    .find_commit(head.0)
+                    .map_err(Error::git)?
+                    .tree_id()
+                    .map_err(Error::git)?
+                    .detach(),
+            ),
+            None => None,
+        };
+        staged::head_to_index(&self.inner, head_tree, index)
+    }
+}
+
+/// How one path differs between two maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// Paths that differ between `old` and `new`, with the kind of change.
+pub fn diff(
+    old: &BTreeMap<String, GitEntry>,
+    new: &BTreeMap<String, GitEntry>,
+) -> Vec<(String, Change)> {
+    let mut out = Vec::new();
+    for (path, e) in new {
+        match old.get(path) {
+            None => out.push((path.clone(), Change::Added)),
+            Some(o) if o != e => out.push((path.clone(), Change::Modified)),
+            _ => {}
+        }
+    }
+    for path in old.keys() {
+        if !new.contains_key(path) {
+            out.push((path.clone(), Change::Deleted));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Strip the registry root's prefix from repository paths, dropping paths
+/// outside it.
+pub fn relative_to_root(changes: Vec<(String, Change)>, prefix: &str) -> Vec<(String, Change)> {
+    changes
+        .into_iter()
+        .filter_map(|(p, c)| p.strip_prefix(prefix).map(|r| (r.to_string(), c)))
+        .collect()
+}
