@@ -64,6 +64,20 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source whose text is not held: a file that could not be decoded,
+    /// or a cache hit (the text is read again only to show a problem).
+    pub fn unread(path: &str) -> Self {
+        Source {
+            path: path.into(),
+            text: String::new(),
+            yaml: 0..0,
+            line_offset: 0,
+            value: None,
+            parsed: false,
+            bom: false,
+        }
+    }
+
     pub fn yaml_text(&self) -> &str {
         &self.text[self.yaml.clone()]
     }
@@ -328,15 +342,7 @@ fn decode_or_report(path: &str, bytes: &[u8]) -> Result<String, Box<(Source, Pro
         let problem = Problem::new(Check::ParseError, e.message)
             .file(path)
             .at(e.line, e.column);
-        let source = Source {
-            path: path.into(),
-            text: String::new(),
-            yaml: 0..0,
-            line_offset: 0,
-            value: None,
-            parsed: false,
-            bom: false,
-        };
+        let source = Source::unread(path);
         Box::new((source, problem))
     })
 }
@@ -539,15 +545,7 @@ pub fn hydrate(reg: &mut Registry, snap: &dyn Snapshot, paths: &[String]) -> Res
 /// An entry as a cache hit: the model without its text (see [`hydrate`]).
 pub fn cached_stub(path: &str, entry: Entry) -> LoadedEntry {
     LoadedEntry {
-        source: Source {
-            path: path.into(),
-            text: String::new(),
-            yaml: 0..0,
-            line_offset: 0,
-            value: None,
-            parsed: false,
-            bom: false,
-        },
+        source: Source::unread(path),
         entry: Some(entry),
     }
 }

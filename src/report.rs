@@ -78,6 +78,17 @@ impl Report {
         )
     }
 
+    /// File texts for quoting source lines, by the path as shown (which
+    /// may carry the repository-top prefix the registry does not).
+    fn source_lines<'r>(
+        &'r self,
+        reg: &'r Registry,
+        snap: &'r dyn Snapshot,
+    ) -> impl Fn(&str) -> Option<String> + 'r {
+        let lookup = reg.text_lookup(snap);
+        move |file: &str| lookup(file.strip_prefix(&self.shown_from).unwrap_or(file))
+    }
+
     /// The whole report: every problem and the summary line, or the JSON
     /// document. `reg` and `snap` supply the source lines quoted.
     pub fn write(
@@ -88,8 +99,7 @@ impl Report {
         reg: &Registry,
         snap: &dyn Snapshot,
     ) -> std::io::Result<()> {
-        let lookup = reg.text_lookup(snap);
-        let source = |file: &str| lookup(file.strip_prefix(&self.shown_from).unwrap_or(file));
+        let source = self.source_lines(reg, snap);
         diagnostics::emit(
             out,
             &self.shown(),
@@ -108,8 +118,7 @@ impl Report {
         reg: &Registry,
         snap: &dyn Snapshot,
     ) -> std::io::Result<()> {
-        let lookup = reg.text_lookup(snap);
-        let source = |file: &str| lookup(file.strip_prefix(&self.shown_from).unwrap_or(file));
+        let source = self.source_lines(reg, snap);
         for p in self.shown().iter() {
             writeln!(out, "{}", diagnostics::render(p, style, &source))?;
         }
