@@ -7,7 +7,7 @@
 //! side. Every tie is broken by the rows' keys, never by which side is
 //! "ours", so swapping the sides gives the same order.
 
-use super::fast::FastMap;
+use super::FastMap;
 use super::plan::MItem;
 use std::borrow::Cow;
 

@@ -4,8 +4,8 @@
 //! is replaced by theirs' node or a computed scalar, has entries or items
 //! added, removed or reordered, or is in conflict.
 
-use super::fast::{FastMap, FastSet};
 use super::order::{self, El};
+use super::{FastMap, FastSet};
 use crate::yaml::block::{Entry, Item, Kind, Node, Style, node_eq};
 use serde_json::Value;
 use std::borrow::Cow;
