@@ -138,7 +138,7 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outco
     let m = merger.value(
         b_root,
         &o.root,
-        plan::From {
+        plan::TheirsNode {
             node: &t.root,
             head: 0,
             col: 0,
