@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic::{PendingFile, write_batch};
 use crate::git::cmd;
+use crate::output::say;
 use crate::{Error, Result};
 
 /// The line that marks a hook file as one of ours.
@@ -797,11 +798,6 @@ fn write_hook(path: &Path, content: &[u8], mode: u32) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// Writes one report line.
-pub(crate) fn say(out: &mut dyn Write, line: &str) -> Result<()> {
-    writeln!(out, "{line}").map_err(|e| Error::other(format!("cannot write the report: {e}")))
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {

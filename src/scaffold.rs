@@ -9,7 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{PendingFile, write_batch};
-use crate::install::{self, InstallOptions, say};
+use crate::install::{self, InstallOptions};
+use crate::output::say;
 use crate::{Error, Result};
 
 /// Options of `reuse-surface establish`.
