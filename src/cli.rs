@@ -3,7 +3,7 @@
 //! one place (`run`).
 
 use crate::change::{ChangeSource, change_set};
-use crate::diagnostics::{self, Style};
+use crate::diagnostics::{self, TermStyle};
 use crate::patches::apply;
 use crate::patches::collect::{self, Scope};
 use crate::registry::{self, Registry};
@@ -289,7 +289,7 @@ fn maintain(args: MaintainArgs, out: &mut dyn Write) -> Result<i32> {
         llm,
         publish,
         json: args.format == Format::Json,
-        style: Style::detect(std::io::stdout().is_terminal()),
+        style: TermStyle::detect(std::io::stdout().is_terminal()),
     };
     let summary = if auto {
         crate::maintain::run(&opts, None, out)?
@@ -314,7 +314,7 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let style = Style::detect(std::io::stderr().is_terminal());
+            let style = TermStyle::detect(std::io::stderr().is_terminal());
             eprintln!("{}: {e}", style.severity(diagnostics::Severity::Error));
             e.exit_code()
         }
@@ -435,7 +435,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// Run a git hook: its messages go to stderr, as git shows them.
 fn hook(name: HookName, args: &[String]) -> Result<i32> {
-    let style = Style::detect(std::io::stderr().is_terminal());
+    let style = TermStyle::detect(std::io::stderr().is_terminal());
     let mut err = std::io::stderr().lock();
     match name {
         HookName::PreCommit => crate::hooks::pre_commit(&cwd()?, &mut err, style),
@@ -486,7 +486,7 @@ fn validate(
 ) -> Result<i32> {
     let target = Target::resolve(&cwd()?, root, which)?;
     let (reg, report) = target.validate()?;
-    let style = Style::detect(std::io::stdout().is_terminal());
+    let style = TermStyle::detect(std::io::stdout().is_terminal());
     report.write(out, format, style, &reg, target.snapshot())?;
     // The process ends right after: freeing ten thousand parsed entries
     // one allocation at a time would only delay the exit.
@@ -552,7 +552,7 @@ fn update(
         writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("json"))?;
         return Ok(0);
     }
-    let style = Style::detect(std::io::stdout().is_terminal());
+    let style = TermStyle::detect(std::io::stdout().is_terminal());
     print_plan(out, &collected, &plan, style)?;
     if write {
         apply::commit(&root, &work_reg, &plan, work_snap)?;
@@ -574,7 +574,7 @@ fn print_plan(
     out: &mut dyn Write,
     collected: &collect::Collected,
     plan: &apply::Plan,
-    style: Style,
+    style: TermStyle,
 ) -> Result<()> {
     if collected.patches.is_empty() {
         writeln!(out, "no patches: the registry is in sync")?;

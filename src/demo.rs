@@ -143,9 +143,9 @@ impl Demo<'_> {
     fn write(&self, path: &str, text: &str) -> Result<()> {
         let full = self.repo.join(path);
         if let Some(dir) = full.parent() {
-            fs_err::create_dir_all(dir)?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        fs_err::write(full, text)?;
+        std::fs::write(&full, text).map_err(|e| Error::io(&full, e))?;
         Ok(())
     }
 
@@ -168,8 +168,8 @@ pub fn run(out: &mut dyn Write) -> Result<()> {
     let home = base.join("home");
     let repo = base.join("repo");
     let remote = base.join("remote.git");
-    fs_err::create_dir_all(&home)?;
-    fs_err::create_dir_all(&repo)?;
+    std::fs::create_dir_all(&home).map_err(|e| Error::io(&home, e))?;
+    std::fs::create_dir_all(&repo).map_err(|e| Error::io(&repo, e))?;
     let started = std::time::Instant::now();
     writeln!(
         out,

@@ -128,23 +128,24 @@ pub fn to_json(problems: &[Problem], summary: Summary) -> serde_json::Value {
 }
 
 /// Terminal styling, decided once: colour only on a TTY and never with
-/// `NO_COLOR` set.
+/// `NO_COLOR` set. `Term` because it styles output text, unlike the YAML
+/// layer's `block::Style` (how a node is written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
+pub struct TermStyle {
     pub color: bool,
 }
 
-impl Style {
+impl TermStyle {
     /// Colour for stderr-like streams given whether it is a terminal.
     pub fn detect(is_tty: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style {
+        TermStyle {
             color: is_tty && !no_color,
         }
     }
 
     pub fn plain() -> Self {
-        Style { color: false }
+        TermStyle { color: false }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -179,7 +180,7 @@ impl Style {
 pub type SourceLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Render one problem the way rustc renders a diagnostic.
-pub fn render(p: &Problem, style: Style, source: &SourceLookup) -> String {
+pub fn render(p: &Problem, style: TermStyle, source: &SourceLookup) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{}{} {}\n",
@@ -267,7 +268,7 @@ pub fn emit(
     problems: &[Problem],
     summary: Summary,
     json: bool,
-    style: Style,
+    style: TermStyle,
     source: &SourceLookup,
 ) -> std::io::Result<()> {
     if json {
@@ -282,7 +283,7 @@ pub fn emit(
 }
 
 /// "error: 2 errors, 1 warning in 5 capabilities" or "ok: ...".
-pub fn summary_line(s: Summary, style: Style) -> String {
+pub fn summary_line(s: Summary, style: TermStyle) -> String {
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("{n} {w}")
@@ -324,7 +325,7 @@ mod tests {
         .capability("capability.x.y")
         .fix("remove the row or restore the file");
         let src = "capabilities:\n  - path: registry/capabilities/gone.md # c\n".to_string();
-        let text = render(&p, Style::plain(), &|_| Some(src.clone()));
+        let text = render(&p, TermStyle::plain(), &|_| Some(src.clone()));
         assert_eq!(
             text,
             "error[missing-entry]: index row points at a file that does not exist\n \

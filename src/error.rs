@@ -68,7 +68,8 @@ impl std::error::Error for Error {}
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        // fs-err already puts the path in the message.
+        // For writes to the caller's streams (stdout, stderr), which have
+        // no path. Filesystem calls go through `Error::io`, which names one.
         Error::Other(e.to_string())
     }
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic::{PendingFile, write_batch};
 use crate::git::cmd;
+use crate::output::say;
 use crate::{Error, Result};
 
 /// The line that marks a hook file as one of ours.
@@ -83,7 +84,7 @@ pub fn current_binary() -> Result<PathBuf> {
     })?;
     // Prefer the resolved path, so the shims do not depend on a symlink that
     // may move; fall back to what the OS reported.
-    Ok(fs_err::canonicalize(&exe).unwrap_or(exe))
+    Ok(std::fs::canonicalize(&exe).unwrap_or(exe))
 }
 
 /// Where a clone keeps its hooks, and its working tree.
@@ -499,7 +500,7 @@ impl InstallPlan {
         }
         let hooks_dir = &self.layout.hooks_dir;
         if self.hooks.iter().any(|h| h.state != HookState::Current) {
-            fs_err::create_dir_all(hooks_dir)?;
+            std::fs::create_dir_all(hooks_dir).map_err(|e| Error::io(hooks_dir, e))?;
         }
         for hook in &self.hooks {
             let name = hook.name;
@@ -544,7 +545,8 @@ impl InstallPlan {
                             kept.display()
                         )));
                     }
-                    fs_err::rename(&hook.path, &kept)?;
+                    std::fs::rename(&hook.path, &kept)
+                        .map_err(|e| rename_error(&hook.path, &kept, e))?;
                     if let Err(e) = write_hook(&hook.path, &hook.content, 0o755) {
                         // Put the user's hook back where it was.
                         let _ = std::fs::rename(&kept, &hook.path);
@@ -634,7 +636,7 @@ pub fn uninstall(start_dir: &Path, out: &mut dyn Write) -> Result<()> {
                 continue;
             }
             HookState::Current | HookState::Outdated => {
-                fs_err::remove_file(&path)?;
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                 changed = true;
                 say(out, &format!("removed {name}"))?;
             }
@@ -645,7 +647,7 @@ pub fn uninstall(start_dir: &Path, out: &mut dyn Write) -> Result<()> {
             }
         }
         if kept_exists {
-            fs_err::rename(&kept, &path)?;
+            std::fs::rename(&kept, &path).map_err(|e| rename_error(&kept, &path, e))?;
             changed = true;
             say(out, &format!("restored {name} from {name}{KEPT_SUFFIX}"))?;
         }
@@ -733,7 +735,7 @@ fn add_attributes_line(path: &Path) -> Result<bool> {
     let target = if created {
         path.to_path_buf()
     } else {
-        fs_err::canonicalize(path)?
+        std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?
     };
     write_batch(
         &[PendingFile {
@@ -766,6 +768,15 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
+/// A failed rename, naming both paths (either end can be the one at fault).
+fn rename_error(from: &Path, to: &Path, e: std::io::Error) -> Error {
+    Error::other(format!(
+        "cannot rename {} to {}: {e}",
+        from.display(),
+        to.display()
+    ))
+}
+
 /// Writes a hook to `path` with `mode` through a temporary file in the same
 /// directory and a rename, so git never runs it half-written or before it is
 /// executable.
@@ -782,26 +793,23 @@ fn write_hook(path: &Path, content: &[u8], mode: u32) -> Result<()> {
         std::process::id()
     ));
     let result = (|| -> Result<()> {
-        let mut file = fs_err::OpenOptions::new()
+        let io = |e| Error::io(&tmp, e);
+        let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)?;
-        file.write_all(content)?;
-        file.sync_all()?;
+            .open(&tmp)
+            .map_err(io)?;
+        file.write_all(content).map_err(io)?;
+        file.sync_all().map_err(io)?;
         drop(file);
-        fs_err::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
-        fs_err::rename(&tmp, path)?;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode)).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
         Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// Writes one report line.
-pub(crate) fn say(out: &mut dyn Write, line: &str) -> Result<()> {
-    writeln!(out, "{line}").map_err(|e| Error::other(format!("cannot write the report: {e}")))
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {

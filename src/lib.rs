@@ -19,6 +19,7 @@ pub mod install;
 pub mod llm;
 pub mod maintain;
 pub mod model;
+mod output;
 pub mod parallel;
 pub mod patches;
 pub mod publish;

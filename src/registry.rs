@@ -28,7 +28,7 @@ pub fn find_root(start: &Path, explicit: Option<&Path>) -> Result<PathBuf> {
             dir.join(INDEX_PATH).display()
         )));
     }
-    let start = fs_err::canonicalize(start)?;
+    let start = std::fs::canonicalize(start).map_err(|e| Error::io(start, e))?;
     for dir in start.ancestors() {
         if dir.join(INDEX_PATH).is_file() {
             return Ok(dir.to_path_buf());

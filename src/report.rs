@@ -4,7 +4,7 @@
 //! on stderr, with file paths from the repository's top so they are
 //! clickable there.
 
-use crate::diagnostics::{self, Problem, Style, Summary};
+use crate::diagnostics::{self, Problem, Summary, TermStyle};
 use crate::registry::Registry;
 use crate::snapshot::Snapshot;
 use std::borrow::Cow;
@@ -58,7 +58,7 @@ impl Report {
     }
 
     /// "error: 2 errors, 1 warning in 5 capabilities" or "ok: ...".
-    pub fn summary_line(&self, style: Style) -> String {
+    pub fn summary_line(&self, style: TermStyle) -> String {
         diagnostics::summary_line(self.summary, style)
     }
 
@@ -95,7 +95,7 @@ impl Report {
         &self,
         out: &mut dyn Write,
         format: Format,
-        style: Style,
+        style: TermStyle,
         reg: &Registry,
         snap: &dyn Snapshot,
     ) -> std::io::Result<()> {
@@ -114,7 +114,7 @@ impl Report {
     pub fn write_problems(
         &self,
         out: &mut dyn Write,
-        style: Style,
+        style: TermStyle,
         reg: &Registry,
         snap: &dyn Snapshot,
     ) -> std::io::Result<()> {

@@ -9,7 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{PendingFile, write_batch};
-use crate::install::{self, InstallOptions, say};
+use crate::install::{self, InstallOptions};
+use crate::output::say;
 use crate::{Error, Result};
 
 /// Options of `reuse-surface establish`.
@@ -185,7 +186,7 @@ fn plan_scaffold(root: &Path, today: &str, force: bool) -> Result<Vec<Planned>> 
                 _ if !force => Action::Keep,
                 Ok(_) => {
                     // Replace a symlink's target, never the link itself.
-                    let target = fs_err::canonicalize(&path)?;
+                    let target = std::fs::canonicalize(&path).map_err(|e| Error::io(&path, e))?;
                     Action::Overwrite {
                         backup: free_backup_path(&path)?,
                         target,
@@ -225,7 +226,7 @@ fn write_scaffold(root: &Path, today: &str, force: bool, out: &mut dyn Write) ->
         match action {
             Action::Create => {
                 if let Some(dir) = path.parent() {
-                    fs_err::create_dir_all(dir)?;
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                 }
                 batch.push(PendingFile {
                     target: path.clone(),
@@ -234,7 +235,13 @@ fn write_scaffold(root: &Path, today: &str, force: bool, out: &mut dyn Write) ->
             }
             Action::Overwrite { target, backup } => {
                 // The backup is written before anything is replaced.
-                fs_err::copy(target, backup)?;
+                std::fs::copy(target, backup).map_err(|e| {
+                    Error::other(format!(
+                        "cannot back up {} to {}: {e}",
+                        target.display(),
+                        backup.display()
+                    ))
+                })?;
                 batch.push(PendingFile {
                     target: target.clone(),
                     bytes: content.clone().into_bytes(),

@@ -55,7 +55,7 @@ pub struct WorkTree {
 impl WorkTree {
     pub fn new(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
-        let canonical_root = fs_err::canonicalize(&root)?;
+        let canonical_root = std::fs::canonicalize(&root).map_err(|e| Error::io(&root, e))?;
         Ok(WorkTree {
             root,
             canonical_root,

@@ -85,7 +85,7 @@ fn run(input: Option<&mut dyn Read>) -> String {
         llm: LlmSetting::Off,
         publish: None,
         json: false,
-        style: crate::diagnostics::Style::plain(),
+        style: crate::diagnostics::TermStyle::plain(),
     };
     let mut log = Vec::new();
     match maintain::run(&opts, None, &mut log) {

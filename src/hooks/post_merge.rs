@@ -3,7 +3,7 @@
 //! hook always exits 0; it reports what it changed and what is wrong.
 
 use super::skipped;
-use crate::diagnostics::Style;
+use crate::diagnostics::TermStyle;
 use crate::patches::apply;
 use crate::patches::collect::state_patches;
 use crate::patches::{Patch, PatchKind};
@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// Run the post-merge hook. Internal failures are printed, never returned
 /// as a failing exit code.
-pub fn post_merge(cwd: &Path, err: &mut dyn Write, style: Style) -> i32 {
+pub fn post_merge(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> i32 {
     if skipped("post-merge") {
         let _ = writeln!(
             err,
@@ -42,7 +42,7 @@ pub fn post_merge(cwd: &Path, err: &mut dyn Write, style: Style) -> i32 {
     0
 }
 
-fn rederive(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<()> {
+fn rederive(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<()> {
     let Ok(root) = registry::find_root(cwd, None) else {
         return Ok(());
     };

@@ -13,7 +13,7 @@ use super::skipped;
 use crate::atomic::{PendingFile, write_batch};
 use crate::check::Check;
 use crate::config::Config;
-use crate::diagnostics::{Problem, Style};
+use crate::diagnostics::{Problem, TermStyle};
 use crate::git::{Change, GitEntry, GitKind, GitTree, Index, Repo, StagedFile};
 use crate::model::{CONFIG_PATH, INDEX_PATH, Index as IndexFile};
 use crate::patches::apply;
@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 /// Run the pre-commit hook in the repository containing `cwd`; returns the
 /// exit code git should see.
-pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: Style) -> Result<i32> {
+pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<i32> {
     if skipped("pre-commit") {
         writeln!(
             err,
@@ -108,7 +108,7 @@ impl Commit {
     /// Load the staged registry (cached by blob id), collect patches from
     /// the HEAD → index diff, plan the safe ones, validate the patched
     /// result, and only then write.
-    fn check_and_patch(self, err: &mut dyn Write, style: Style) -> Result<i32> {
+    fn check_and_patch(self, err: &mut dyn Write, style: TermStyle) -> Result<i32> {
         let Commit {
             repo,
             top,
@@ -199,7 +199,7 @@ fn refuse(
     err: &mut dyn Write,
     report: &Report,
     applied: &[crate::patches::Patch],
-    style: Style,
+    style: TermStyle,
 ) -> Result<()> {
     for p in applied {
         writeln!(

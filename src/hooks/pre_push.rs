@@ -2,7 +2,7 @@
 //! pushed (blobs from the object database, never the working tree).
 
 use super::skipped;
-use crate::diagnostics::Style;
+use crate::diagnostics::TermStyle;
 use crate::target::{Target, registry_prefix};
 use crate::{Error, Result, git};
 use std::io::{BufRead, Write};
@@ -56,7 +56,7 @@ pub fn pre_push(
     args: &[String],
     input: impl BufRead,
     err: &mut dyn Write,
-    style: Style,
+    style: TermStyle,
 ) -> Result<i32> {
     if skipped("pre-push") {
         writeln!(err, "reuse-surface: pre-push skipped (REUSE_SURFACE_SKIP)")?;

@@ -9,7 +9,7 @@
 
 use super::Proposal;
 use super::gates::Gate;
-use crate::diagnostics::Style;
+use crate::diagnostics::TermStyle;
 use crate::patches::{Patch, Unassigned};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -37,11 +37,11 @@ pub struct Summary {
 pub struct Events<'w> {
     out: &'w mut dyn Write,
     json: bool,
-    style: Style,
+    style: TermStyle,
 }
 
 impl<'w> Events<'w> {
-    pub fn new(out: &'w mut dyn Write, json: bool, style: Style) -> Self {
+    pub fn new(out: &'w mut dyn Write, json: bool, style: TermStyle) -> Self {
         Events { out, json, style }
     }
 
@@ -54,7 +54,7 @@ impl<'w> Events<'w> {
         self.out
     }
 
-    pub fn style(&self) -> Style {
+    pub fn style(&self) -> TermStyle {
         self.style
     }
 
@@ -212,7 +212,7 @@ pub fn printable(s: &str) -> String {
 }
 
 /// `kind capability (source, safe|needs review, confidence): rationale`.
-pub fn headline(p: &Patch, style: Style) -> String {
+pub fn headline(p: &Patch, style: TermStyle) -> String {
     let source = serde_json::to_value(p.source).expect("origin serialises");
     let confidence = serde_json::to_value(p.confidence).expect("confidence serialises");
     format!(

@@ -22,7 +22,7 @@ pub use gates::Gate;
 
 use crate::change::{ChangeSource, change_set};
 use crate::checks::Names;
-use crate::diagnostics::{Severity, Style};
+use crate::diagnostics::{Severity, TermStyle};
 use crate::llm::Api;
 use crate::patches::collect::{self, Scope};
 use crate::patches::{Confidence, Patch};
@@ -97,7 +97,7 @@ pub struct Options {
     /// `--publish --raw-url URL`.
     pub publish: Option<String>,
     pub json: bool,
-    pub style: Style,
+    pub style: TermStyle,
 }
 
 /// What was decided, reported as it happens.

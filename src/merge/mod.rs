@@ -14,16 +14,22 @@
 //! re-read as exactly the merged data, the driver runs `git merge-file` on
 //! the same files instead and returns its result.
 
-mod fast;
 mod order;
 mod plan;
 mod render;
 
+use crate::atomic::replace_file;
 use crate::yaml::block::{self, Doc};
 use crate::{Error, Result};
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+
+/// Hash maps for the merge's key lookups (row ids, field names). The inputs
+/// are the user's own files, so hash flooding is not a concern; SipHash's
+/// cost is, on 10,000-row indexes. A fixed seed keeps runs reproducible.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+/// The set counterpart of [`FastMap`].
+type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 /// Conflict-marker labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +138,7 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outco
     let m = merger.value(
         b_root,
         &o.root,
-        plan::From {
+        plan::TheirsNode {
             node: &t.root,
             head: 0,
             col: 0,
@@ -325,7 +331,7 @@ pub fn merge_driver_with_labels(
         return Ok(0);
     }
     if bb == ob {
-        write_atomic(ours, &tb)?;
+        replace_file(ours, &tb)?;
         return Ok(0);
     }
     let name = path.unwrap_or("index");
@@ -370,7 +376,7 @@ pub fn merge_driver_with_labels(
             let mut bytes = Vec::with_capacity(bom.len() + text.len());
             bytes.extend_from_slice(bom);
             bytes.extend_from_slice(text.as_bytes());
-            write_atomic(ours, &bytes)?;
+            replace_file(ours, &bytes)?;
             Ok(i32::from(conflicts > 0))
         }
         Outcome::Fallback { reason } => fallback(
@@ -413,46 +419,7 @@ fn fallback(
         marker_size,
         [&labels.ours, &labels.base, &labels.theirs],
     )?;
-    write_atomic(ours, &merged)?;
+    // git reads `%A` back as the merge result: never leave it half-written.
+    replace_file(ours, &merged)?;
     Ok(i32::from(conflicts))
-}
-
-/// Replace `path`'s content without ever leaving it half-written: write a
-/// temporary file beside it, then rename it over.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "merge".into(), |n| n.to_string_lossy().into_owned());
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(
-            ".{name}.reuse-surface-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1
-            }
-            Err(e) => return Err(Error::io(&tmp, e)),
-        }
-    };
-    let written = file.write_all(bytes).and_then(|_| file.flush());
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    drop(file);
-    if let Err(e) = written.and_then(|_| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
 }

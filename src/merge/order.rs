@@ -7,8 +7,8 @@
 //! side. Every tie is broken by the rows' keys, never by which side is
 //! "ours", so swapping the sides gives the same order.
 
-use super::fast::FastMap;
-use super::plan::MItem;
+use super::FastMap;
+use super::plan::MergedItem;
 use std::borrow::Cow;
 
 /// One row of the merged list before ordering: its key, its position in
@@ -17,7 +17,7 @@ pub struct El<'a, 'k> {
     pub key: &'k str,
     pub oi: Option<usize>,
     pub ti: Option<usize>,
-    pub item: MItem<'a>,
+    pub item: MergedItem<'a>,
 }
 
 fn sorted<S: AsRef<str>>(keys: &[S]) -> bool {
@@ -29,7 +29,7 @@ pub fn order<'a>(
     bkeys: &[Cow<str>],
     okeys: &[Cow<str>],
     tkeys: &[Cow<str>],
-) -> Vec<MItem<'a>> {
+) -> Vec<MergedItem<'a>> {
     let mut els = els;
     if sorted(bkeys) && sorted(okeys) && sorted(tkeys) {
         els.sort_by(|a, b| a.key.cmp(b.key));
@@ -132,6 +132,6 @@ pub fn order<'a>(
         order.push(s);
         combine(Some(s), &mut order);
     }
-    let mut slots: Vec<Option<MItem<'a>>> = els.into_iter().map(|e| Some(e.item)).collect();
+    let mut slots: Vec<Option<MergedItem<'a>>> = els.into_iter().map(|e| Some(e.item)).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }

@@ -1,11 +1,11 @@
 //! The three-way merge proper: compares base, ours and theirs node by node
-//! and describes the result relative to ours ([`M`]), without touching any
-//! text. The description says, for every node of ours, whether it stays,
+//! and describes the result relative to ours ([`MergedNode`]), without
+//! touching any text. The description says, for every node of ours, whether it stays,
 //! is replaced by theirs' node or a computed scalar, has entries or items
 //! added, removed or reordered, or is in conflict.
 
-use super::fast::{FastMap, FastSet};
 use super::order::{self, El};
+use super::{FastMap, FastSet};
 use crate::yaml::block::{Entry, Item, Kind, Node, Style, node_eq};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -13,17 +13,18 @@ use std::collections::BTreeMap;
 
 /// A node of theirs together with where its value text starts (just past
 /// the `:` or `-` that introduces it) and the column its lines are
-/// indented relative to, so it can be copied into ours' layout.
+/// indented relative to, so it can be copied into ours' layout. It exists
+/// because a node alone does not say where its text sits in theirs' file.
 #[derive(Debug, Clone, Copy)]
-pub struct From<'a> {
+pub struct TheirsNode<'a> {
     pub node: &'a Node<'a>,
     pub head: usize,
     pub col: usize,
 }
 
-impl<'a> From<'a> {
+impl<'a> TheirsNode<'a> {
     pub fn entry(e: &'a Entry<'a>) -> Self {
-        From {
+        TheirsNode {
             node: &e.value,
             head: e.colon_end,
             col: e.key_span.start - e.line_start,
@@ -31,7 +32,7 @@ impl<'a> From<'a> {
     }
 
     pub fn item(i: &'a Item<'a>) -> Self {
-        From {
+        TheirsNode {
             node: &i.value,
             head: i.dash + 1,
             col: i.dash - i.line_start,
@@ -39,33 +40,38 @@ impl<'a> From<'a> {
     }
 }
 
-/// The merged value of one node of ours.
+/// The merged value of one node of ours: the plan the renderer turns into
+/// edits of ours' text, kept separate so the merge decides without
+/// touching text and the renderer writes without deciding.
 #[derive(Debug)]
-pub enum M<'a> {
+pub enum MergedNode<'a> {
     /// Ours as it is.
     Same,
     /// Theirs' value replaces ours.
-    Take(From<'a>),
+    Take(TheirsNode<'a>),
     /// A computed scalar (`updated`, `vector`) replaces ours.
     Scalar(Value),
     /// Ours is a mapping; its entries in output order.
-    Map(Vec<MEnt<'a>>),
+    Map(Vec<MergedEntry<'a>>),
     /// Ours is a sequence; its items in output order.
-    Seq(Vec<MItem<'a>>),
+    Seq(Vec<MergedItem<'a>>),
     /// Both sides changed the node incompatibly: the parent writes the
     /// entry or item holding it as a conflict.
     Conflict,
 }
 
-/// One entry of a merged mapping. `o` indexes ours' entries; `t` and `b`
-/// are the matching entries of theirs and base, when they exist.
+/// One entry of a merged mapping, in output order: an entry of ours kept
+/// (with its merged value), an entry only theirs added, or a conflict.
+/// `o` indexes ours' entries (an index, so the renderer can find the
+/// entry's text); `t` and `b` are the matching entries of theirs and base,
+/// when they exist.
 #[derive(Debug)]
-pub enum MEnt<'a> {
+pub enum MergedEntry<'a> {
     Keep {
         o: usize,
         t: Option<&'a Entry<'a>>,
         b: Option<&'a Entry<'a>>,
-        m: M<'a>,
+        m: MergedNode<'a>,
     },
     Add(&'a Entry<'a>),
     Conflict {
@@ -75,14 +81,16 @@ pub enum MEnt<'a> {
     },
 }
 
-/// One item of a merged sequence, like [`MEnt`].
+/// One item of a merged sequence, like [`MergedEntry`] for a mapping's
+/// entries; its own type because items and entries lay out differently
+/// (an [`Item`] starts at its dash, an [`Entry`] at its key).
 #[derive(Debug)]
-pub enum MItem<'a> {
+pub enum MergedItem<'a> {
     Keep {
         o: usize,
         t: Option<&'a Item<'a>>,
         b: Option<&'a Item<'a>>,
-        m: M<'a>,
+        m: MergedNode<'a>,
     },
     Add(&'a Item<'a>),
     Conflict {
@@ -112,7 +120,12 @@ impl<'a, 'k> Merger<'a, 'k> {
 
     /// Merge one node: `b` is base's node (absent when the node is new on
     /// both sides), `o` ours', `t` theirs'.
-    pub fn value(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: From<'a>) -> M<'a> {
+    pub fn value(
+        &mut self,
+        b: Option<&'a Node<'a>>,
+        o: &'a Node<'a>,
+        t: TheirsNode<'a>,
+    ) -> MergedNode<'a> {
         let tn = t.node;
         let same_kind = (o.is_map() && tn.is_map()) || (o.is_seq() && tn.is_seq());
         // A base the scanner could only read as a whole (an opaque
@@ -126,7 +139,7 @@ impl<'a, 'k> Merger<'a, 'k> {
             return self.descend(b, o, t);
         }
         if node_eq(o, tn) {
-            return M::Same;
+            return MergedNode::Same;
         }
         let ours_unchanged = b.is_some_and(|b| node_eq(b, o));
         // A flow collection ours did not touch is simply replaced by
@@ -135,15 +148,20 @@ impl<'a, 'k> Merger<'a, 'k> {
             return self.descend(b, o, t);
         }
         if ours_unchanged {
-            return M::Take(t);
+            return MergedNode::Take(t);
         }
         if b.is_some_and(|b| node_eq(b, tn)) {
-            return M::Same;
+            return MergedNode::Same;
         }
-        self.special(b, o, t).unwrap_or(M::Conflict)
+        self.special(b, o, t).unwrap_or(MergedNode::Conflict)
     }
 
-    fn descend(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: From<'a>) -> M<'a> {
+    fn descend(
+        &mut self,
+        b: Option<&'a Node<'a>>,
+        o: &'a Node<'a>,
+        t: TheirsNode<'a>,
+    ) -> MergedNode<'a> {
         if o.is_map() {
             self.map(b.filter(|b| b.is_map()), o, t.node)
         } else {
@@ -152,7 +170,7 @@ impl<'a, 'k> Merger<'a, 'k> {
     }
 
     /// `updated` takes the later date; `vector` merges per dimension.
-    fn special(&self, b: Option<&Node>, o: &Node, t: From<'a>) -> Option<M<'a>> {
+    fn special(&self, b: Option<&Node>, o: &Node, t: TheirsNode<'a>) -> Option<MergedNode<'a>> {
         let field = *self.path.last()?;
         let ov = o.as_str()?;
         let tv = t.node.as_str()?;
@@ -161,7 +179,11 @@ impl<'a, 'k> Merger<'a, 'k> {
                 if !is_date_like(ov) || !is_date_like(tv) {
                     return None;
                 }
-                Some(if ov >= tv { M::Same } else { M::Take(t) })
+                Some(if ov >= tv {
+                    MergedNode::Same
+                } else {
+                    MergedNode::Take(t)
+                })
             }
             "vector" => {
                 let ovec = parse_vector(ov)?;
@@ -179,52 +201,53 @@ impl<'a, 'k> Merger<'a, 'k> {
                 }
                 let merged = format!("D{}/A{}/C{}/R{}", out[0], out[1], out[2], out[3]);
                 Some(if merged == ov {
-                    M::Same
+                    MergedNode::Same
                 } else if merged == tv {
-                    M::Take(t)
+                    MergedNode::Take(t)
                 } else {
-                    M::Scalar(Value::String(merged))
+                    MergedNode::Scalar(Value::String(merged))
                 })
             }
             _ => None,
         }
     }
 
-    fn map(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: &'a Node<'a>) -> M<'a> {
+    fn map(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: &'a Node<'a>) -> MergedNode<'a> {
         let (oes, tes) = (o.entries(), t.entries());
         let bes = b.map_or(&[][..], |b| b.entries());
         let (oi_of, ti_of, bi_of) = (Index::new(oes), Index::new(tes), Index::new(bes));
-        let mut per_ours: Vec<Option<MEnt<'a>>> = Vec::with_capacity(oes.len());
+        let mut per_ours: Vec<Option<MergedEntry<'a>>> = Vec::with_capacity(oes.len());
         for (oi, oe) in oes.iter().enumerate() {
             let te = ti_of.get(tes, &oe.key);
             let be = bi_of.get(bes, &oe.key);
             self.path.push(oe.key.as_ref());
             let el = match (te, be) {
-                (Some(te), _) => match self.value(be.map(|e| &e.value), &oe.value, From::entry(te))
-                {
-                    M::Conflict => Some(MEnt::Conflict {
-                        o: Some(oi),
-                        t: Some(te),
-                        b: be,
-                    }),
-                    m => Some(MEnt::Keep {
-                        o: oi,
-                        t: Some(te),
-                        b: be,
-                        m,
-                    }),
-                },
+                (Some(te), _) => {
+                    match self.value(be.map(|e| &e.value), &oe.value, TheirsNode::entry(te)) {
+                        MergedNode::Conflict => Some(MergedEntry::Conflict {
+                            o: Some(oi),
+                            t: Some(te),
+                            b: be,
+                        }),
+                        m => Some(MergedEntry::Keep {
+                            o: oi,
+                            t: Some(te),
+                            b: be,
+                            m,
+                        }),
+                    }
+                }
                 (None, Some(be)) if node_eq(&be.value, &oe.value) => None,
-                (None, Some(be)) => Some(MEnt::Conflict {
+                (None, Some(be)) => Some(MergedEntry::Conflict {
                     o: Some(oi),
                     t: None,
                     b: Some(be),
                 }),
-                (None, None) => Some(MEnt::Keep {
+                (None, None) => Some(MergedEntry::Keep {
                     o: oi,
                     t: None,
                     b: None,
-                    m: M::Same,
+                    m: MergedNode::Same,
                 }),
             };
             self.path.pop();
@@ -232,7 +255,7 @@ impl<'a, 'k> Merger<'a, 'k> {
         }
         // Entries only theirs has go after the nearest preceding entry of
         // theirs that ours also has.
-        let mut after: Vec<Vec<MEnt<'a>>> = (0..=oes.len()).map(|_| Vec::new()).collect();
+        let mut after: Vec<Vec<MergedEntry<'a>>> = (0..=oes.len()).map(|_| Vec::new()).collect();
         let mut anchor = 0;
         for te in tes {
             if let Some(oi) = oi_of.position(oes, &te.key) {
@@ -241,12 +264,12 @@ impl<'a, 'k> Merger<'a, 'k> {
             }
             let el = match bi_of.get(bes, &te.key) {
                 Some(be) if node_eq(&be.value, &te.value) => continue,
-                Some(be) => MEnt::Conflict {
+                Some(be) => MergedEntry::Conflict {
                     o: None,
                     t: Some(te),
                     b: Some(be),
                 },
-                None => MEnt::Add(te),
+                None => MergedEntry::Add(te),
             };
             after[anchor].push(el);
         }
@@ -258,14 +281,22 @@ impl<'a, 'k> Merger<'a, 'k> {
             out.extend(more);
         }
         let unchanged = out.len() == oes.len()
-            && out
-                .iter()
-                .enumerate()
-                .all(|(i, e)| matches!(e, MEnt::Keep { o, m: M::Same, .. } if *o == i));
-        if unchanged { M::Same } else { M::Map(out) }
+            && out.iter().enumerate().all(
+                |(i, e)| matches!(e, MergedEntry::Keep { o, m: MergedNode::Same, .. } if *o == i),
+            );
+        if unchanged {
+            MergedNode::Same
+        } else {
+            MergedNode::Map(out)
+        }
     }
 
-    fn seq(&mut self, b: Option<&'a Node<'a>>, o: &'a Node<'a>, t: From<'a>) -> M<'a> {
+    fn seq(
+        &mut self,
+        b: Option<&'a Node<'a>>,
+        o: &'a Node<'a>,
+        t: TheirsNode<'a>,
+    ) -> MergedNode<'a> {
         let (ois, tis) = (o.items(), t.node.items());
         let bis = b.map_or(&[][..], |b| b.items());
         let field = if self.keys.is_empty() {
@@ -287,15 +318,15 @@ impl<'a, 'k> Merger<'a, 'k> {
         let Some((okeys, tkeys, bkeys)) = keys else {
             // Not a keyed list: a value like any other.
             if node_eq(o, t.node) {
-                return M::Same;
+                return MergedNode::Same;
             }
             if b.is_some_and(|b| node_eq(b, o)) {
-                return M::Take(t);
+                return MergedNode::Take(t);
             }
             if b.is_some_and(|b| node_eq(b, t.node)) {
-                return M::Same;
+                return MergedNode::Same;
             }
-            return M::Conflict;
+            return MergedNode::Conflict;
         };
         let bpos: FastMap<&str, usize> = bkeys
             .iter()
@@ -318,27 +349,27 @@ impl<'a, 'k> Merger<'a, 'k> {
             let el = match tpos.get(key.as_ref()).map(|&i| &tis[i]) {
                 Some(ti) => {
                     let item = if !rows || node_eq(&on.value, &ti.value) {
-                        MItem::Keep {
+                        MergedItem::Keep {
                             o: oi,
                             t: Some(ti),
                             b: bi,
-                            m: M::Same,
+                            m: MergedNode::Same,
                         }
                     } else if bi.is_none() {
                         // The same new key added differently on both sides.
-                        MItem::Conflict {
+                        MergedItem::Conflict {
                             o: Some(oi),
                             t: Some(ti),
                             b: None,
                         }
                     } else {
-                        match self.value(bi.map(|i| &i.value), &on.value, From::item(ti)) {
-                            M::Conflict => MItem::Conflict {
+                        match self.value(bi.map(|i| &i.value), &on.value, TheirsNode::item(ti)) {
+                            MergedNode::Conflict => MergedItem::Conflict {
                                 o: Some(oi),
                                 t: Some(ti),
                                 b: bi,
                             },
-                            m => MItem::Keep {
+                            m => MergedItem::Keep {
                                 o: oi,
                                 t: Some(ti),
                                 b: bi,
@@ -359,7 +390,7 @@ impl<'a, 'k> Merger<'a, 'k> {
                         key,
                         oi: Some(oi),
                         ti: None,
-                        item: MItem::Conflict {
+                        item: MergedItem::Conflict {
                             o: Some(oi),
                             t: None,
                             b: Some(bi),
@@ -369,11 +400,11 @@ impl<'a, 'k> Merger<'a, 'k> {
                         key,
                         oi: Some(oi),
                         ti: None,
-                        item: MItem::Keep {
+                        item: MergedItem::Keep {
                             o: oi,
                             t: None,
                             b: None,
-                            m: M::Same,
+                            m: MergedNode::Same,
                         },
                     },
                 },
@@ -387,12 +418,12 @@ impl<'a, 'k> Merger<'a, 'k> {
             let tn = &tis[ti];
             let item = match bpos.get(key.as_ref()).map(|&i| &bis[i]) {
                 Some(bi) if node_eq(&bi.value, &tn.value) => continue,
-                Some(bi) => MItem::Conflict {
+                Some(bi) => MergedItem::Conflict {
                     o: None,
                     t: Some(tn),
                     b: Some(bi),
                 },
-                None => MItem::Add(tn),
+                None => MergedItem::Add(tn),
             };
             els.push(El {
                 key,
@@ -403,11 +434,14 @@ impl<'a, 'k> Merger<'a, 'k> {
         }
         let items = order::order(els, &bkeys, &okeys, &tkeys);
         let unchanged = items.len() == ois.len()
-            && items
-                .iter()
-                .enumerate()
-                .all(|(i, e)| matches!(e, MItem::Keep { o, m: M::Same, .. } if *o == i));
-        if unchanged { M::Same } else { M::Seq(items) }
+            && items.iter().enumerate().all(
+                |(i, e)| matches!(e, MergedItem::Keep { o, m: MergedNode::Same, .. } if *o == i),
+            );
+        if unchanged {
+            MergedNode::Same
+        } else {
+            MergedNode::Seq(items)
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Writes a merge plan ([`M`]) into ours' text as byte-range edits.
+//! Writes a merge plan ([`MergedNode`]) into ours' text as byte-range edits.
 //!
 //! Everything the plan keeps stays byte for byte as ours wrote it
 //! (comments, blank lines, quoting, line endings); replaced values, added
@@ -13,7 +13,7 @@
 //! after it, so edits never leave other blank lines right behind one.
 
 use super::Options;
-use super::plan::{From, M, MEnt, MItem};
+use super::plan::{MergedEntry, MergedItem, MergedNode, TheirsNode};
 use crate::yaml::block::{Entry, Item, Kind, Node, Style, to_value};
 use serde_json::Value;
 
@@ -43,28 +43,30 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// The merged text for ours' top-level node.
-    pub fn root(&mut self, root: &Node, m: &M) -> Result<String, Escalate> {
+    pub fn root(&mut self, root: &Node, m: &MergedNode) -> Result<String, Escalate> {
         let mut edits = Vec::new();
         match m {
-            M::Same => {}
-            M::Take(_) if root.style == Style::Flow => return Ok(self.theirs.to_string()),
-            M::Map(ments) if ments.is_empty() => edits.push(Edit {
+            MergedNode::Same => {}
+            MergedNode::Take(_) if root.style == Style::Flow => return Ok(self.theirs.to_string()),
+            MergedNode::Map(ments) if ments.is_empty() => edits.push(Edit {
                 start: root.span.start,
                 end: root.span.end,
                 text: "{}".into(),
                 open: false,
             }),
-            M::Map(ments) if root.style == Style::Flow && root.entries().is_empty() => {
+            MergedNode::Map(ments) if root.style == Style::Flow && root.entries().is_empty() => {
                 // `{}` gaining keys: write them as a block mapping.
                 let mut text = String::new();
                 for el in ments {
                     text.push_str(&match el {
-                        MEnt::Add(te) => self.theirs_entry(te, 0, ""),
-                        MEnt::Conflict { o: None, t, b } => self.entry_conflict(None, *t, *b, 0),
+                        MergedEntry::Add(te) => self.theirs_entry(te, 0, ""),
+                        MergedEntry::Conflict { o: None, t, b } => {
+                            self.entry_conflict(None, *t, *b, 0)
+                        }
                         _ => return Err(Escalate),
                     });
                 }
-                let open = matches!(ments.last(), Some(MEnt::Add(te)) if te.value.open);
+                let open = matches!(ments.last(), Some(MergedEntry::Add(te)) if te.value.open);
                 let (end, text) = if open {
                     (line_next(self.ours, root.span.end), text)
                 } else {
@@ -78,7 +80,7 @@ impl<'a> Renderer<'a> {
                     open,
                 });
             }
-            M::Map(_) if root.style == Style::Flow => {
+            MergedNode::Map(_) if root.style == Style::Flow => {
                 let text = self.flow(root, m)?;
                 edits.push(Edit {
                     start: root.span.start,
@@ -87,7 +89,7 @@ impl<'a> Renderer<'a> {
                     open: false,
                 });
             }
-            M::Map(ments) => self.block_map(root, ments, &mut edits)?,
+            MergedNode::Map(ments) => self.block_map(root, ments, &mut edits)?,
             _ => return Err(Escalate),
         }
         apply(self.ours, 0, self.ours.len(), edits).ok_or(Escalate)
@@ -100,16 +102,16 @@ impl<'a> Renderer<'a> {
         o: &Node,
         head: usize,
         col: usize,
-        m: &M,
+        m: &MergedNode,
         edits: &mut Vec<Edit>,
     ) -> Result<(), Escalate> {
         match m {
-            M::Same => Ok(()),
-            M::Take(f) => {
+            MergedNode::Same => Ok(()),
+            MergedNode::Take(f) => {
                 self.take(o, head, col, f, edits);
                 Ok(())
             }
-            M::Scalar(v) => {
+            MergedNode::Scalar(v) => {
                 let edit = match (o.style, v) {
                     // A one-line scalar: replace its token, in its quoting.
                     (Style::Plain | Style::Single | Style::Double, _) => Edit {
@@ -133,7 +135,7 @@ impl<'a> Renderer<'a> {
                 edits.push(edit);
                 Ok(())
             }
-            M::Seq(mitems)
+            MergedNode::Seq(mitems)
                 if o.style == Style::Flow && o.items().is_empty() && !mitems.is_empty() =>
             {
                 // `key: []` gaining rows: write them as a block sequence.
@@ -142,27 +144,29 @@ impl<'a> Renderer<'a> {
                 for el in mitems {
                     text.push_str(&self.item_text_new(el, icol)?);
                 }
-                let open = matches!(mitems.last(), Some(MItem::Add(ti)) if ti.value.open);
+                let open = matches!(mitems.last(), Some(MergedItem::Add(ti)) if ti.value.open);
                 edits.push(self.block_in_place(o, head, text, open));
                 Ok(())
             }
-            M::Map(ments)
+            MergedNode::Map(ments)
                 if o.style == Style::Flow && o.entries().is_empty() && !ments.is_empty() =>
             {
                 let icol = col + 2;
                 let mut text = String::new();
                 for el in ments {
                     text.push_str(&match el {
-                        MEnt::Add(te) => self.theirs_entry(te, icol, &" ".repeat(icol)),
-                        MEnt::Conflict { o: None, t, b } => self.entry_conflict(None, *t, *b, icol),
+                        MergedEntry::Add(te) => self.theirs_entry(te, icol, &" ".repeat(icol)),
+                        MergedEntry::Conflict { o: None, t, b } => {
+                            self.entry_conflict(None, *t, *b, icol)
+                        }
                         _ => return Err(Escalate),
                     });
                 }
-                let open = matches!(ments.last(), Some(MEnt::Add(te)) if te.value.open);
+                let open = matches!(ments.last(), Some(MergedEntry::Add(te)) if te.value.open);
                 edits.push(self.block_in_place(o, head, text, open));
                 Ok(())
             }
-            M::Map(_) | M::Seq(_) if o.style == Style::Flow => {
+            MergedNode::Map(_) | MergedNode::Seq(_) if o.style == Style::Flow => {
                 let text = self.flow(o, m)?;
                 edits.push(Edit {
                     start: o.span.start,
@@ -172,7 +176,7 @@ impl<'a> Renderer<'a> {
                 });
                 Ok(())
             }
-            M::Map(ments) if ments.is_empty() => {
+            MergedNode::Map(ments) if ments.is_empty() => {
                 edits.push(Edit {
                     start: head,
                     end: self.value_end(o, head, true),
@@ -181,7 +185,7 @@ impl<'a> Renderer<'a> {
                 });
                 Ok(())
             }
-            M::Seq(items) if items.is_empty() => {
+            MergedNode::Seq(items) if items.is_empty() => {
                 edits.push(Edit {
                     start: head,
                     end: self.value_end(o, head, true),
@@ -190,9 +194,9 @@ impl<'a> Renderer<'a> {
                 });
                 Ok(())
             }
-            M::Map(ments) => self.block_map(o, ments, edits),
-            M::Seq(items) => self.block_seq(o, items, edits),
-            M::Conflict => Err(Escalate),
+            MergedNode::Map(ments) => self.block_map(o, ments, edits),
+            MergedNode::Seq(items) => self.block_seq(o, items, edits),
+            MergedNode::Conflict => Err(Escalate),
         }
     }
 
@@ -238,7 +242,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Replace ours' value with theirs', keeping ours' key or dash.
-    fn take(&self, o: &Node, head: usize, col: usize, f: &From, edits: &mut Vec<Edit>) {
+    fn take(&self, o: &Node, head: usize, col: usize, f: &TheirsNode, edits: &mut Vec<Edit>) {
         let open = f.node.open;
         let src_end = if open {
             line_next(self.theirs, f.node.span.end)
@@ -281,7 +285,7 @@ impl<'a> Renderer<'a> {
     fn block_map(
         &mut self,
         o: &Node,
-        ments: &[MEnt],
+        ments: &[MergedEntry],
         edits: &mut Vec<Edit>,
     ) -> Result<(), Escalate> {
         let es = o.entries();
@@ -309,7 +313,7 @@ impl<'a> Renderer<'a> {
     fn block_map_rewrite(
         &mut self,
         o: &Node,
-        ments: &[MEnt],
+        ments: &[MergedEntry],
         edits: &mut Vec<Edit>,
     ) -> Result<(), Escalate> {
         let es = o.entries();
@@ -317,7 +321,7 @@ impl<'a> Renderer<'a> {
         let pad = " ".repeat(col);
         let mut first = None;
         for (k, el) in ments.iter().enumerate() {
-            if let MEnt::Keep { o: oi, m, .. } = el {
+            if let MergedEntry::Keep { o: oi, m, .. } = el {
                 let (saved, mut sub) = (self.conflicts, Vec::new());
                 if self
                     .value(&es[*oi].value, es[*oi].colon_end, col, m, &mut sub)
@@ -343,7 +347,7 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             match el {
-                MEnt::Keep { o: oi, t, b, m } => {
+                MergedEntry::Keep { o: oi, t, b, m } => {
                     let e = &es[*oi];
                     let (saved, mut sub) = (self.conflicts, Vec::new());
                     match self.value(&e.value, e.colon_end, col, m, &mut sub) {
@@ -364,8 +368,8 @@ impl<'a> Renderer<'a> {
                         }
                     }
                 }
-                MEnt::Add(te) => out.push_str(&self.theirs_entry(te, col, &pad)),
-                MEnt::Conflict { o: oi, t, b } => out.push_str(&self.entry_conflict_at(
+                MergedEntry::Add(te) => out.push_str(&self.theirs_entry(te, col, &pad)),
+                MergedEntry::Conflict { o: oi, t, b } => out.push_str(&self.entry_conflict_at(
                     oi.map(|i| &es[i]),
                     *t,
                     *b,
@@ -381,11 +385,11 @@ impl<'a> Renderer<'a> {
             .rfind(|(k, _)| *k != k0)
             .map(|(_, el)| el);
         let open = match last {
-            Some(MEnt::Keep { o: oi, m, .. }) => ends_open(&es[*oi].value, m),
-            Some(MEnt::Add(te)) => te.value.open,
-            Some(MEnt::Conflict { .. }) => false,
+            Some(MergedEntry::Keep { o: oi, m, .. }) => ends_open(&es[*oi].value, m),
+            Some(MergedEntry::Add(te)) => te.value.open,
+            Some(MergedEntry::Conflict { .. }) => false,
             None => match &ments[k0] {
-                MEnt::Keep { m, .. } => ends_open(&es[oi0].value, m),
+                MergedEntry::Keep { m, .. } => ends_open(&es[oi0].value, m),
                 _ => false,
             },
         };
@@ -403,7 +407,7 @@ impl<'a> Renderer<'a> {
     fn block_map_lines(
         &mut self,
         o: &Node,
-        ments: &[MEnt],
+        ments: &[MergedEntry],
         edits: &mut Vec<Edit>,
         dash_line: bool,
     ) -> Result<(), Escalate> {
@@ -415,15 +419,15 @@ impl<'a> Renderer<'a> {
         let mut open_of = vec![false; es.len()];
         for el in ments {
             match el {
-                MEnt::Keep { o, m, .. } => {
+                MergedEntry::Keep { o, m, .. } => {
                     present[*o] = true;
                     open_of[*o] = ends_open(&es[*o].value, m);
                 }
-                MEnt::Conflict { o: Some(o), .. } => present[*o] = true,
+                MergedEntry::Conflict { o: Some(o), .. } => present[*o] = true,
                 _ => {}
             }
         }
-        let mut order: Vec<&MEnt> = ments.iter().collect();
+        let mut order: Vec<&MergedEntry> = ments.iter().collect();
         let first_kept = present.iter().position(|p| *p);
         // On a dash line, the first surviving entry of ours (`j`) stays on
         // the dash line; entries before it are cut from the dash line to it.
@@ -435,10 +439,10 @@ impl<'a> Renderer<'a> {
         if dash_line {
             let at = order
                 .iter()
-                .position(|el| matches!(el, MEnt::Keep { o, .. } | MEnt::Conflict { o: Some(o), .. } if *o == j))
+                .position(|el| matches!(el, MergedEntry::Keep { o, .. } | MergedEntry::Conflict { o: Some(o), .. } if *o == j))
                 .ok_or(Escalate)?;
             let el = order.remove(at);
-            if let MEnt::Conflict { t, .. } = el
+            if let MergedEntry::Conflict { t, .. } = el
                 && (j != 0 || t.is_none())
             {
                 return Err(Escalate);
@@ -485,7 +489,7 @@ impl<'a> Renderer<'a> {
         let mut pos = es[0].line_start;
         for el in order {
             match el {
-                MEnt::Keep { o: oi, t, b, m } => {
+                MergedEntry::Keep { o: oi, t, b, m } => {
                     let e = &es[*oi];
                     pos = e.next;
                     let (saved, mut sub) = (self.conflicts, Vec::new());
@@ -507,7 +511,7 @@ impl<'a> Renderer<'a> {
                         }
                     }
                 }
-                MEnt::Add(te) => {
+                MergedEntry::Add(te) => {
                     let text = self.insert_at(pos, self.theirs_entry(te, col, &" ".repeat(col)));
                     edits.push(Edit {
                         start: pos,
@@ -516,7 +520,7 @@ impl<'a> Renderer<'a> {
                         open: te.value.open,
                     });
                 }
-                MEnt::Conflict { o: Some(oi), t, b } => {
+                MergedEntry::Conflict { o: Some(oi), t, b } => {
                     let e = &es[*oi];
                     pos = e.next;
                     let block = self.entry_conflict(Some(e), *t, *b, col);
@@ -527,7 +531,7 @@ impl<'a> Renderer<'a> {
                         open: false,
                     });
                 }
-                MEnt::Conflict { o: None, t, b } => {
+                MergedEntry::Conflict { o: None, t, b } => {
                     let block = self.entry_conflict(None, *t, *b, col);
                     let text = self.insert_at(pos, block);
                     edits.push(Edit {
@@ -545,7 +549,7 @@ impl<'a> Renderer<'a> {
     fn block_seq(
         &mut self,
         o: &Node,
-        mitems: &[MItem],
+        mitems: &[MergedItem],
         edits: &mut Vec<Edit>,
     ) -> Result<(), Escalate> {
         let items = o.items();
@@ -553,7 +557,7 @@ impl<'a> Renderer<'a> {
         let ours_order: Vec<usize> = mitems
             .iter()
             .filter_map(|el| match el {
-                MItem::Keep { o, .. } | MItem::Conflict { o: Some(o), .. } => Some(*o),
+                MergedItem::Keep { o, .. } | MergedItem::Conflict { o: Some(o), .. } => Some(*o),
                 _ => None,
             })
             .collect();
@@ -563,11 +567,11 @@ impl<'a> Renderer<'a> {
             let mut open_of = vec![false; items.len()];
             for el in mitems {
                 match el {
-                    MItem::Keep { o, m, .. } => {
+                    MergedItem::Keep { o, m, .. } => {
                         present[*o] = true;
                         open_of[*o] = ends_open(&items[*o].value, m);
                     }
-                    MItem::Conflict { o: Some(o), .. } => present[*o] = true,
+                    MergedItem::Conflict { o: Some(o), .. } => present[*o] = true,
                     _ => {}
                 }
             }
@@ -589,7 +593,7 @@ impl<'a> Renderer<'a> {
             let mut pos = items[0].lead;
             for el in mitems {
                 match el {
-                    MItem::Keep { o: oi, .. } | MItem::Conflict { o: Some(oi), .. } => {
+                    MergedItem::Keep { o: oi, .. } | MergedItem::Conflict { o: Some(oi), .. } => {
                         let it = &items[*oi];
                         pos = it.next;
                         let text = self.item_text(it, el, col, edits)?;
@@ -602,8 +606,8 @@ impl<'a> Renderer<'a> {
                             });
                         }
                     }
-                    MItem::Add(_) | MItem::Conflict { o: None, .. } => {
-                        let open = matches!(el, MItem::Add(ti) if ti.value.open);
+                    MergedItem::Add(_) | MergedItem::Conflict { o: None, .. } => {
+                        let open = matches!(el, MergedItem::Add(ti) if ti.value.open);
                         let text = self.item_text_new(el, col)?;
                         let text = self.insert_at(pos, text);
                         edits.push(Edit {
@@ -625,7 +629,7 @@ impl<'a> Renderer<'a> {
         let mut open = false;
         for el in mitems {
             match el {
-                MItem::Keep { o: oi, .. } | MItem::Conflict { o: Some(oi), .. } => {
+                MergedItem::Keep { o: oi, .. } | MergedItem::Conflict { o: Some(oi), .. } => {
                     let it = &items[*oi];
                     let mut chunk_start = if *oi == 0 {
                         items[0].lead
@@ -639,7 +643,7 @@ impl<'a> Renderer<'a> {
                     let mut sub = Vec::new();
                     let text = self.item_text(it, el, col, &mut sub)?;
                     open = match (el, &text) {
-                        (MItem::Keep { m, .. }, None) => ends_open(&it.value, m),
+                        (MergedItem::Keep { m, .. }, None) => ends_open(&it.value, m),
                         _ => false,
                     };
                     let chunk = match text {
@@ -651,11 +655,11 @@ impl<'a> Renderer<'a> {
                         out.push_str(self.nl);
                     }
                 }
-                MItem::Add(ti) => {
+                MergedItem::Add(ti) => {
                     out.push_str(&self.item_text_new(el, col)?);
                     open = ti.value.open;
                 }
-                MItem::Conflict { o: None, .. } => {
+                MergedItem::Conflict { o: None, .. } => {
                     out.push_str(&self.item_text_new(el, col)?);
                     open = false;
                 }
@@ -675,12 +679,12 @@ impl<'a> Renderer<'a> {
     fn item_text(
         &mut self,
         it: &Item,
-        el: &MItem,
+        el: &MergedItem,
         col: usize,
         edits: &mut Vec<Edit>,
     ) -> Result<Option<String>, Escalate> {
         match el {
-            MItem::Keep { t, b, m, .. } => {
+            MergedItem::Keep { t, b, m, .. } => {
                 let (saved, mut sub) = (self.conflicts, Vec::new());
                 match self.value(&it.value, it.dash + 1, col, m, &mut sub) {
                     Ok(()) => {
@@ -694,16 +698,18 @@ impl<'a> Renderer<'a> {
                     }
                 }
             }
-            MItem::Conflict { t, b, .. } => Ok(Some(self.item_conflict(Some(it), *t, *b, col))),
-            MItem::Add(_) => Err(Escalate),
+            MergedItem::Conflict { t, b, .. } => {
+                Ok(Some(self.item_conflict(Some(it), *t, *b, col)))
+            }
+            MergedItem::Add(_) => Err(Escalate),
         }
     }
 
     /// Text for an output item ours does not have.
-    fn item_text_new(&mut self, el: &MItem, col: usize) -> Result<String, Escalate> {
+    fn item_text_new(&mut self, el: &MergedItem, col: usize) -> Result<String, Escalate> {
         match el {
-            MItem::Add(ti) => Ok(self.theirs_item(ti, col, self.theirs)),
-            MItem::Conflict { o: None, t, b } => Ok(self.item_conflict(None, *t, *b, col)),
+            MergedItem::Add(ti) => Ok(self.theirs_item(ti, col, self.theirs)),
+            MergedItem::Conflict { o: None, t, b } => Ok(self.item_conflict(None, *t, *b, col)),
             _ => Err(Escalate),
         }
     }
@@ -846,41 +852,41 @@ impl<'a> Renderer<'a> {
     }
 
     /// A merged flow collection (or a value inside one), written on one line.
-    fn flow(&self, o: &Node, m: &M) -> Result<String, Escalate> {
+    fn flow(&self, o: &Node, m: &MergedNode) -> Result<String, Escalate> {
         match m {
-            M::Same => Ok(self.ours[o.span.clone()].to_string()),
-            M::Take(f) => Ok(self.theirs_flow(f.node)),
-            M::Scalar(v) => Ok(flow_value(v)),
-            M::Map(ments) => {
+            MergedNode::Same => Ok(self.ours[o.span.clone()].to_string()),
+            MergedNode::Take(f) => Ok(self.theirs_flow(f.node)),
+            MergedNode::Scalar(v) => Ok(flow_value(v)),
+            MergedNode::Map(ments) => {
                 let es = o.entries();
                 let mut parts = Vec::with_capacity(ments.len());
                 for el in ments {
                     parts.push(match el {
-                        MEnt::Keep { o: oi, m, .. } => {
+                        MergedEntry::Keep { o: oi, m, .. } => {
                             let e = &es[*oi];
                             format!("{}: {}", flow_key(&e.key), self.flow(&e.value, m)?)
                         }
-                        MEnt::Add(te) => {
+                        MergedEntry::Add(te) => {
                             format!("{}: {}", flow_key(&te.key), self.theirs_flow(&te.value))
                         }
-                        MEnt::Conflict { .. } => return Err(Escalate),
+                        MergedEntry::Conflict { .. } => return Err(Escalate),
                     });
                 }
                 Ok(format!("{{{}}}", parts.join(", ")))
             }
-            M::Seq(mitems) => {
+            MergedNode::Seq(mitems) => {
                 let items = o.items();
                 let mut parts = Vec::with_capacity(mitems.len());
                 for el in mitems {
                     parts.push(match el {
-                        MItem::Keep { o: oi, m, .. } => self.flow(&items[*oi].value, m)?,
-                        MItem::Add(ti) => self.theirs_flow(&ti.value),
-                        MItem::Conflict { .. } => return Err(Escalate),
+                        MergedItem::Keep { o: oi, m, .. } => self.flow(&items[*oi].value, m)?,
+                        MergedItem::Add(ti) => self.theirs_flow(&ti.value),
+                        MergedItem::Conflict { .. } => return Err(Escalate),
                     });
                 }
                 Ok(format!("[{}]", parts.join(", ")))
             }
-            M::Conflict => Err(Escalate),
+            MergedNode::Conflict => Err(Escalate),
         }
     }
 
@@ -904,20 +910,20 @@ impl<'a> Renderer<'a> {
 /// Whether ours' node `o` merged as `m` ends with a block scalar keeping
 /// its final line breaks (blank lines right after it would join it). When
 /// unsure, says yes: dropping a blank line is harmless, adding one is not.
-fn ends_open(o: &Node, m: &M) -> bool {
+fn ends_open(o: &Node, m: &MergedNode) -> bool {
     match m {
-        M::Same => o.open,
-        M::Take(f) => f.node.open,
-        M::Scalar(_) | M::Conflict => false,
-        M::Map(ments) => match ments.last() {
-            Some(MEnt::Keep { o: oi, m, .. }) => ends_open(&o.entries()[*oi].value, m),
-            Some(MEnt::Add(te)) => te.value.open,
-            Some(MEnt::Conflict { .. }) | None => false,
+        MergedNode::Same => o.open,
+        MergedNode::Take(f) => f.node.open,
+        MergedNode::Scalar(_) | MergedNode::Conflict => false,
+        MergedNode::Map(ments) => match ments.last() {
+            Some(MergedEntry::Keep { o: oi, m, .. }) => ends_open(&o.entries()[*oi].value, m),
+            Some(MergedEntry::Add(te)) => te.value.open,
+            Some(MergedEntry::Conflict { .. }) | None => false,
         },
-        M::Seq(mitems) => match mitems.last() {
-            Some(MItem::Keep { o: oi, m, .. }) => ends_open(&o.items()[*oi].value, m),
-            Some(MItem::Add(ti)) => ti.value.open,
-            Some(MItem::Conflict { .. }) | None => false,
+        MergedNode::Seq(mitems) => match mitems.last() {
+            Some(MergedItem::Keep { o: oi, m, .. }) => ends_open(&o.items()[*oi].value, m),
+            Some(MergedItem::Add(ti)) => ti.value.open,
+            Some(MergedItem::Conflict { .. }) | None => false,
         },
     }
 }
@@ -1048,17 +1054,17 @@ fn flow_value(v: &Value) -> String {
 
 /// Whether the scanned output `out` holds exactly what the plan says:
 /// ours' node `o` merged as `m`.
-pub fn check(out: &Node, o: &Node, m: &M) -> bool {
+pub fn check(out: &Node, o: &Node, m: &MergedNode) -> bool {
     use crate::yaml::block::{node_eq, value_eq};
-    if let (Kind::Opaque(v), M::Map(_) | M::Seq(_)) = (&out.kind, m) {
+    if let (Kind::Opaque(v), MergedNode::Map(_) | MergedNode::Seq(_)) = (&out.kind, m) {
         // Written in a form the scanner reads only as a whole.
         return merged_value(o, m).is_some_and(|want| want == **v);
     }
     match m {
-        M::Same => node_eq(out, o),
-        M::Take(f) => node_eq(out, f.node),
-        M::Scalar(v) => value_eq(v, out),
-        M::Map(ments) => {
+        MergedNode::Same => node_eq(out, o),
+        MergedNode::Take(f) => node_eq(out, f.node),
+        MergedNode::Scalar(v) => value_eq(v, out),
+        MergedNode::Map(ments) => {
             let Kind::Map(oes) = &out.kind else {
                 return false;
             };
@@ -1073,11 +1079,11 @@ pub fn check(out: &Node, o: &Node, m: &M) -> bool {
             for el in ments {
                 count += 1;
                 let ok = match el {
-                    MEnt::Keep { o: oi, m, .. } => {
+                    MergedEntry::Keep { o: oi, m, .. } => {
                         find(&es[*oi].key).is_some_and(|n| check(n, &es[*oi].value, m))
                     }
-                    MEnt::Add(te) => find(&te.key).is_some_and(|n| node_eq(n, &te.value)),
-                    MEnt::Conflict { .. } => false,
+                    MergedEntry::Add(te) => find(&te.key).is_some_and(|n| node_eq(n, &te.value)),
+                    MergedEntry::Conflict { .. } => false,
                 };
                 if !ok {
                     return false;
@@ -1085,55 +1091,55 @@ pub fn check(out: &Node, o: &Node, m: &M) -> bool {
             }
             count == oes.len()
         }
-        M::Seq(mitems) => {
+        MergedNode::Seq(mitems) => {
             let Kind::Seq(ois) = &out.kind else {
                 return false;
             };
             let items = o.items();
             ois.len() == mitems.len()
                 && ois.iter().zip(mitems).all(|(n, el)| match el {
-                    MItem::Keep { o: oi, m, .. } => check(&n.value, &items[*oi].value, m),
-                    MItem::Add(ti) => node_eq(&n.value, &ti.value),
-                    MItem::Conflict { .. } => false,
+                    MergedItem::Keep { o: oi, m, .. } => check(&n.value, &items[*oi].value, m),
+                    MergedItem::Add(ti) => node_eq(&n.value, &ti.value),
+                    MergedItem::Conflict { .. } => false,
                 })
         }
-        M::Conflict => false,
+        MergedNode::Conflict => false,
     }
 }
 
 /// The plain value of ours' node `o` merged as `m` (`None` with conflicts).
-fn merged_value(o: &Node, m: &M) -> Option<Value> {
+fn merged_value(o: &Node, m: &MergedNode) -> Option<Value> {
     Some(match m {
-        M::Same => to_value(o),
-        M::Take(f) => to_value(f.node),
-        M::Scalar(v) => v.clone(),
-        M::Map(ments) => {
+        MergedNode::Same => to_value(o),
+        MergedNode::Take(f) => to_value(f.node),
+        MergedNode::Scalar(v) => v.clone(),
+        MergedNode::Map(ments) => {
             let es = o.entries();
             let mut map = serde_json::Map::new();
             for el in ments {
                 match el {
-                    MEnt::Keep { o: oi, m, .. } => {
+                    MergedEntry::Keep { o: oi, m, .. } => {
                         map.insert(es[*oi].key.to_string(), merged_value(&es[*oi].value, m)?)
                     }
-                    MEnt::Add(te) => map.insert(te.key.to_string(), to_value(&te.value)),
-                    MEnt::Conflict { .. } => return None,
+                    MergedEntry::Add(te) => map.insert(te.key.to_string(), to_value(&te.value)),
+                    MergedEntry::Conflict { .. } => return None,
                 };
             }
             Value::Object(map)
         }
-        M::Seq(mitems) => {
+        MergedNode::Seq(mitems) => {
             let items = o.items();
             let mut out = Vec::with_capacity(mitems.len());
             for el in mitems {
                 out.push(match el {
-                    MItem::Keep { o: oi, m, .. } => merged_value(&items[*oi].value, m)?,
-                    MItem::Add(ti) => to_value(&ti.value),
-                    MItem::Conflict { .. } => return None,
+                    MergedItem::Keep { o: oi, m, .. } => merged_value(&items[*oi].value, m)?,
+                    MergedItem::Add(ti) => to_value(&ti.value),
+                    MergedItem::Conflict { .. } => return None,
                 });
             }
             Value::Array(out)
         }
-        M::Conflict => return None,
+        MergedNode::Conflict => return None,
     })
 }
 

@@ -170,8 +170,10 @@ pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
     }
 }
 
-/// Which evidence list a changed path is a signal for.
-struct Signals {
+/// The glob rules that classify a changed path as a signal for an evidence
+/// list: the built-in `docs` and `tests` globs plus the `signals:` rules of
+/// `registry/config.yaml` ([`crate::config::SignalRule`]), compiled once.
+struct SignalRules {
     docs: GlobSet,
     tests: GlobSet,
     extra: Vec<(GlobSet, String)>,
@@ -184,19 +186,19 @@ pub fn any_relevant<'a>(
     config: &crate::config::Config,
     paths: impl IntoIterator<Item = &'a str>,
 ) -> bool {
-    let mut signals: Option<Signals> = None;
+    let mut signals: Option<SignalRules> = None;
     paths.into_iter().any(|path| {
         let name = path.rsplit('/').next().unwrap_or(path);
         path.starts_with("registry/")
             || matches!(name, "Cargo.toml" | "pyproject.toml" | "package.json")
             || signals
-                .get_or_insert_with(|| Signals::from_config(config))
+                .get_or_insert_with(|| SignalRules::from_config(config))
                 .classify(path)
                 .is_some()
     })
 }
 
-impl Signals {
+impl SignalRules {
     fn new(reg: &Registry) -> Self {
         Self::from_config(&reg.config)
     }
@@ -219,7 +221,7 @@ impl Signals {
                 Some((b.build().ok()?, r.field.clone()))
             })
             .collect();
-        Signals {
+        SignalRules {
             docs: set(&["docs/**", "**/*.md"]),
             tests: set(&[
                 "tests/**",
@@ -324,7 +326,7 @@ pub fn evidence_like<'a>(
     config: &crate::config::Config,
     paths: impl IntoIterator<Item = &'a str>,
 ) -> Vec<String> {
-    let signals = Signals::from_config(config);
+    let signals = SignalRules::from_config(config);
     paths
         .into_iter()
         .filter(|p| signals.classify(p).is_some())
@@ -339,7 +341,7 @@ fn diff_patches(
     changes: &[(String, Change)],
     out: &mut Collected,
 ) {
-    let signals = Signals::new(reg);
+    let signals = SignalRules::new(reg);
     let entries = surface_sets(reg);
     for (path, change) in changes {
         if *change == Change::Deleted {

@@ -85,12 +85,9 @@ impl BlobCache {
         for old in OLD_FILES {
             let _ = std::fs::remove_file(dir.join(old));
         }
-        let tmp = self
-            .path
-            .with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, &self.path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        // A hook killed mid-save must leave the old cache or the new one,
+        // not a truncated file.
+        let _ = crate::atomic::replace_file(&self.path, out.as_bytes());
     }
 }
 
