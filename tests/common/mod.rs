@@ -3,8 +3,7 @@
 //! small clean registry to start from.
 //!
 //! ```text
-//! mod common;
-//! use common::*;
+//! use crate::common::*;
 //!
 //! let repo = Repo::with_registry();        // three valid capabilities
 //! repo.replace(BETA, "R: {current: 2}", "R: {current: 3}");
@@ -22,7 +21,7 @@
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_reuse-surface");
@@ -174,6 +173,52 @@ pub fn clean_registry_in(repo: &Repo, dir: &str) {
     }
 }
 
+/// Give `cmd` the isolated environment with `HOME` at `home`: everything
+/// else cleared but `PATH` (and `TMPDIR`), `XDG_CONFIG_HOME` inside `home`,
+/// no system git config, a fixed author and committer, no terminal
+/// prompts, `LC_ALL=C` and `TZ=UTC`. Per command, never process-wide: the
+/// tests of this binary share one process.
+pub fn isolated<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Ada")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC");
+    if let Some(tmp) = std::env::var_os("TMPDIR") {
+        cmd.env("TMPDIR", tmp);
+    }
+    cmd
+}
+
+/// Run git in `dir` with the isolated environment of `home` (any exit
+/// status).
+pub fn git_output_at(home: &Path, dir: &Path, args: &[&str]) -> Output {
+    isolated(Command::new("git").args(args).current_dir(dir), home)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run git")
+}
+
+/// Run git in `dir` with the isolated environment of `home`; panics
+/// unless it succeeds. Returns stdout.
+pub fn git_at(home: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = git_output_at(home, dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?} failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A temporary directory holding a repository (`root`), a `home` for the
 /// isolated environment and an `outside` directory that is in neither.
 pub struct Repo {
@@ -285,23 +330,7 @@ impl Repo {
     /// A command for `program` in `cwd` with the isolated environment.
     pub fn command_in(&self, program: impl AsRef<OsStr>, cwd: &Path) -> Command {
         let mut c = Command::new(program);
-        c.current_dir(cwd)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home())
-            .env("XDG_CONFIG_HOME", self.home().join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Ada")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-            .env("GIT_COMMITTER_NAME", "Ada")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("LC_ALL", "C")
-            .env("TZ", "UTC")
-            .stdin(Stdio::null());
-        if let Some(tmp) = std::env::var_os("TMPDIR") {
-            c.env("TMPDIR", tmp);
-        }
+        isolated(c.current_dir(cwd), &self.home()).stdin(Stdio::null());
         c
     }
 
@@ -312,13 +341,7 @@ impl Repo {
 
     /// Run git at the root; panics unless it succeeds. Returns stdout.
     pub fn git(&self, args: &[&str]) -> String {
-        let out = self.command("git").args(args).output().expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        git_at(&self.home(), &self.root, args)
     }
 
     /// `git init` on branch `main`.

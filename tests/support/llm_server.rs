@@ -2,9 +2,9 @@
 //! `maintain` and the bridge client can be driven through every answer a
 //! real (or broken, or hostile) bridge can give without a network or a model.
 //!
-//! Self-contained (std + serde_json) so any test binary can include it with
-//! `#[path = "support/llm_server.rs"] mod llm_server;`, and the library's own
-//! unit tests reuse it too. It stops by itself: after `max_requests`
+//! Self-contained (std + serde_json): the integration tests have it as
+//! `support::llm_server`, and the library's own unit tests include it with
+//! `#[path = "../../tests/support/llm_server.rs"] mod llm_server;`. It stops by itself: after `max_requests`
 //! connections, after 60 s, or when the `LlmServer` is dropped, whichever
 //! comes first. One thread per connection, every answer `Connection: close`.
 #![allow(dead_code)]

@@ -2,8 +2,7 @@
 //! discovery, `--root`, the JSON document's exact shape, rustc-style text
 //! without colour off a terminal or with `NO_COLOR`, and `stats`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 #[test]

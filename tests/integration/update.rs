@@ -5,8 +5,7 @@
 //! validate. Diff signals come from `--staged` and `--from-git-since` with
 //! the real git.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn patch_schema() -> jsonschema::Validator {

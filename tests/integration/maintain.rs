@@ -4,16 +4,11 @@
 //! session in a real pseudo-terminal (`pty`), and the test bridge itself
 //! (`llm_server_selfcheck`).
 
-mod common;
-#[path = "support/llm_server.rs"]
-mod llm_server;
-#[path = "maintain/llm_server_selfcheck.rs"]
 mod llm_server_selfcheck;
-#[path = "maintain/pty.rs"]
 mod pty;
 
-use common::*;
-use llm_server::{LlmServer, Reply, connect_answer, openai_answer};
+use crate::common::*;
+use crate::support::llm_server::{LlmServer, Reply, connect_answer, openai_answer};
 use serde_json::{Value, json};
 use std::time::Duration;
 

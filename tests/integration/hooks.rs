@@ -13,6 +13,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use crate::common::isolated;
+
 // ---------------------------------------------------------------- helpers
 
 const BIN: &str = env!("CARGO_BIN_EXE_reuse-surface");
@@ -37,31 +39,17 @@ impl Sandbox {
         self.tmp.path()
     }
 
-    /// A command with a clean, isolated environment.
+    /// A command with a clean, isolated environment ([`isolated`], plus
+    /// this sandbox's `PATH`, no editor and no colour).
     fn cmd(&self, program: impl AsRef<OsStr>, cwd: &Path) -> Command {
         let mut c = Command::new(program);
-        c.current_dir(cwd).env_clear();
-        let path = self
-            .path
-            .clone()
-            .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default());
-        c.env("PATH", path)
-            .env("HOME", self.dir())
-            .env("XDG_CONFIG_HOME", self.dir().join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Ada")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-            .env("GIT_COMMITTER_NAME", "Ada")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-            .env("GIT_EDITOR", "true")
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("LC_ALL", "C")
-            .env("NO_COLOR", "1")
-            .env("TZ", "UTC")
-            .stdin(Stdio::null());
-        if let Ok(tmp) = std::env::var("TMPDIR") {
-            c.env("TMPDIR", tmp);
+        isolated(c.current_dir(cwd), self.dir());
+        if let Some(path) = &self.path {
+            c.env("PATH", path);
         }
+        c.env("GIT_EDITOR", "true")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
         c
     }
 

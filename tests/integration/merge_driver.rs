@@ -10,22 +10,28 @@ use reuse_surface::yaml::block;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_reuse-surface");
 const INDEX: &str = "registry/indexes/capabilities.yaml";
 
-struct Repo {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
+/// The shared test-repository builder ([`common::Repo`]), with the merge
+/// driver registered.
+struct Repo(common::Repo);
+
+impl std::ops::Deref for Repo {
+    type Target = common::Repo;
+    fn deref(&self) -> &common::Repo {
+        &self.0
+    }
 }
 
 impl Repo {
     /// A repository on `main` with the driver registered and `base`
     /// committed as the index.
     fn new(base: &str) -> Repo {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().to_path_buf();
-        let repo = Repo { _tmp: tmp, dir };
-        repo.git(&["init", "-q", "-b", "main"]);
+        let repo = Repo(common::Repo::new());
+        repo.git_init();
         repo.git(&["config", "user.name", "Test"]);
         repo.git(&["config", "user.email", "test@example.invalid"]);
         repo.git(&["config", "commit.gpgsign", "false"]);
@@ -45,46 +51,12 @@ impl Repo {
             "registry/indexes/*.yaml merge=reuse-surface\n",
         );
         repo.write(INDEX, base);
-        repo.commit("base");
+        repo.commit_all("base");
         repo
     }
 
     fn git_output(&self, args: &[&str]) -> Output {
-        Command::new("git")
-            .args(args)
-            .current_dir(&self.dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", &self.dir)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .expect("git runs")
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = self.git_output(args);
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let p = self.dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.dir.join(path)).unwrap()
-    }
-
-    fn commit(&self, msg: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", msg]);
+        self.command("git").args(args).output().expect("git runs")
     }
 
     /// Commit `theirs` on branch `feature`, `ours` on `main`, merge
@@ -93,10 +65,10 @@ impl Repo {
     fn merge(&self, ours: &str, theirs: &str) -> (bool, String) {
         self.git(&["checkout", "-q", "-b", "feature"]);
         self.write(INDEX, theirs);
-        self.commit("theirs");
+        self.commit_all("theirs");
         self.git(&["checkout", "-q", "main"]);
         self.write(INDEX, ours);
-        self.commit("ours");
+        self.commit_all("ours");
         let out = self.git_output(&["merge", "--no-edit", "feature"]);
         (out.status.success(), self.read(INDEX))
     }
@@ -494,7 +466,7 @@ fn marker_size_comes_from_git() {
         ".gitattributes",
         "registry/indexes/*.yaml merge=reuse-surface conflict-marker-size=12\n",
     );
-    repo.commit("marker size");
+    repo.commit_all("marker size");
     let (ok, merged) = repo.merge(
         &base.replace("title: B", "title: B1"),
         &base.replace("title: B", "title: B2"),
@@ -538,7 +510,7 @@ fn configured_key_field_matches_rows_of_other_registry_kinds() {
         "registry/config.yaml",
         "merge:\n  keys:\n    modules.instances: name\n",
     );
-    repo.commit("config");
+    repo.commit_all("config");
     let ours = "modules:\n  instances:\n    - name: alpha\n      host: a2\n    - name: beta\n      host: b1\n    - name: gamma\n      host: g1\n";
     let theirs = "modules:\n  instances:\n    - name: alpha\n      host: a1\n    - name: beta\n      host: b2\n    - name: delta\n      host: d1\n";
     let (ok, merged) = repo.merge(ours, theirs);
@@ -577,8 +549,8 @@ fn rows_without_the_key_field_merge_as_one_value() {
 #[test]
 fn index_added_on_both_branches_merges_without_a_base() {
     let repo = Repo::new("");
-    std::fs::remove_file(repo.dir.join(INDEX)).unwrap();
-    repo.commit("no index yet");
+    repo.remove(INDEX);
+    repo.commit_all("no index yet");
     let ours = index("2026-06-02", &[("cap.a", "A"), ("cap.c", "C")]);
     let theirs = index("2026-06-03", &[("cap.b", "B"), ("cap.c", "C")]);
     let (ok, merged) = repo.merge(&ours, &theirs);

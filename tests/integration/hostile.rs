@@ -3,8 +3,7 @@
 //! block, never a panic, a hang or a stack overflow. A BOM and CRLF line
 //! endings are legal and must simply work, with positions still right.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 /// `validate --format json` must fail with exactly one problem of `check`

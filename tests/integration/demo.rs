@@ -1,8 +1,7 @@
 //! `reuse-surface demo` runs the real binary and git end to end; it must
 //! succeed, show each step's evidence, be quick, and leave nothing behind.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn demo_runs_every_step_and_cleans_up() {

@@ -2,7 +2,7 @@
 //! plain HTTP/1.1 correctly, with a raw `TcpStream` and no HTTP client, so a
 //! failing bridge test points at the client and not at the fake.
 
-use crate::llm_server::{LlmServer, Reply, connect_answer, openai_answer};
+use crate::support::llm_server::{LlmServer, Reply, connect_answer, openai_answer};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;

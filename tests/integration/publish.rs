@@ -1,8 +1,7 @@
 //! `establish --publish-check --raw-url URL` against a small HTTP server on
 //! 127.0.0.1 that plays the published raw index.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 

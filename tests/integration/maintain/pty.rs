@@ -3,7 +3,7 @@
 //! on disk.
 
 use crate::common::*;
-use crate::llm_server::{LlmServer, connect_answer};
+use crate::support::llm_server::{LlmServer, connect_answer};
 use rexpect::session::{PtySession, spawn_command};
 use serde_json::json;
 

@@ -3,8 +3,7 @@
 //! and capability. Also severity overrides from `registry/config.yaml`, and
 //! the tree being checked (`--staged`, `--rev`) with the real git.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Run `validate --format json`, insist on the exit code and on exactly
 /// these slugs (in output order), and return the run.

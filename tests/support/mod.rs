@@ -1,0 +1,4 @@
+//! Test servers and harnesses shared by the integration tests.
+
+pub mod isolated_git;
+pub mod llm_server;
