@@ -1191,7 +1191,7 @@ mod tests {
         }
     }
 
-    /// Texts the property `edits_keep_every_comment` (tests/yaml_fast_path.rs)
+    /// Texts the property `edits_keep_every_comment` (tests/integration/yaml_fast_path.rs)
     /// found losing or corrupting a comment before the fix: a tab before the
     /// comment sends even a plain or quoted scalar to the strict parser, and
     /// a comment line inside a block scalar was cut from its span, so a key
