@@ -764,9 +764,15 @@ fn publish_runs_the_publish_check_after_the_session() {
 
 // ---- hook agent-stop ------------------------------------------------------
 
+/// `hook agent-stop` at the repository root with `stdin` as its input.
 fn agent_stop(repo: &Repo, stdin: &str, env: &[(&str, &str)]) -> Run {
+    agent_stop_in(repo, repo.root(), stdin, env)
+}
+
+/// `hook agent-stop` started in `cwd`.
+fn agent_stop_in(repo: &Repo, cwd: &std::path::Path, stdin: &str, env: &[(&str, &str)]) -> Run {
     use std::io::Write;
-    let mut cmd = repo.command(BIN);
+    let mut cmd = repo.command_in(BIN, cwd);
     cmd.args(["hook", "agent-stop"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -792,28 +798,13 @@ fn agent_stop_maintains_the_registry_at_the_payloads_cwd() {
     let payload = json!({"session_id": "s", "hook_event_name": "Stop",
         "cwd": repo.root().join("registry").to_string_lossy()});
     // Run from elsewhere: the payload's cwd decides.
-    let mut cmd = repo.command_in(BIN, &repo.outside());
-    cmd.args(["hook", "agent-stop"]);
-    let run = {
-        use std::io::Write;
-        let mut child = cmd
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(payload.to_string().as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
-    assert_eq!(run.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("applied 1 patch(es)"), "{stderr}");
+    let run = agent_stop_in(&repo, &repo.outside(), &payload.to_string(), &[]);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert!(
+        run.one_line_error().contains("applied 1 patch(es)"),
+        "{}",
+        run.show()
+    );
     assert!(repo.read(INDEX).contains("vector: D1/A0/C1/R3"));
 }
 
