@@ -106,14 +106,19 @@ fn run(
         .changes
         .map(|c| diff_excerpt(c, phase.snap))
         .unwrap_or_default();
+    // One lookup for all requests: `--all` asks about every capability.
+    let sources = phase.reg.sources();
+    let path_of: std::collections::HashMap<&str, &str> = phase
+        .reg
+        .valid_entries()
+        .map(|(path, e)| (e.id.as_str(), path))
+        .collect();
     let requests: Vec<Request> = ids
         .iter()
         .map(|id| {
-            let entry_text = phase
-                .reg
-                .valid_entries()
-                .find(|(_, e)| &e.id == id)
-                .and_then(|(path, _)| phase.reg.source(path))
+            let entry_text = path_of
+                .get(id.as_str())
+                .and_then(|path| sources.get(path))
                 .map(|s| s.text.clone())
                 .unwrap_or_default();
             let prompt = llm::prompt::build(&llm::prompt::PromptContext {

@@ -82,8 +82,9 @@ const PROPOSABLE: [PatchKind; 5] = [
 /// What the gates check against: the registry as loaded, the working tree
 /// the evidence must exist in, the session's scope and level ceiling.
 pub struct Gates<'a> {
-    pub reg: &'a Registry,
     pub names: Names<'a>,
+    /// Valid entries by id (the first of a duplicated id, as `Names`).
+    entries: std::collections::HashMap<&'a str, &'a Entry>,
     pub snap: &'a dyn Snapshot,
     /// Canonical ids in scope; `None` means every capability.
     pub scope: Option<BTreeSet<String>>,
@@ -97,9 +98,13 @@ impl<'a> Gates<'a> {
         scope: Option<BTreeSet<String>>,
         max_delta: u8,
     ) -> Self {
+        let mut entries = std::collections::HashMap::new();
+        for (_, e) in reg.valid_entries() {
+            entries.entry(e.id.as_str()).or_insert(e);
+        }
         Gates {
-            reg,
             names: Names::new(reg),
+            entries,
             snap,
             scope,
             max_delta,
@@ -182,11 +187,9 @@ impl<'a> Gates<'a> {
             );
         }
         patch.capability_id = id.to_string();
-        let entry = self
-            .reg
-            .valid_entries()
-            .find(|(_, e)| e.id == id)
-            .map(|(_, e)| e)
+        let entry = *self
+            .entries
+            .get(id)
             .expect("a canonical id names a valid entry");
         if patch.kind == PatchKind::RelationAdd {
             let target = patch.append.as_deref().unwrap_or_default();
