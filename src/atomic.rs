@@ -1,8 +1,14 @@
 //! All-or-nothing writes of a batch of files (SPEC §4): every new file is
-//! written beside its target first, the caller validates the result, and
-//! only then are they renamed into place. If a rename fails part-way, the
-//! files already replaced are restored from backups, so a batch never
-//! leaves a mix of old and new.
+//! written to a temporary first, the caller validates the result, and only
+//! then are they renamed into place. If a rename fails part-way, the files
+//! already replaced are restored from backups, so a batch never leaves a
+//! mix of old and new. Temporaries live under the git directory when it is
+//! on the target's filesystem (see `atomic/temps.rs`), so a killed run leaves
+//! nothing in the work tree, and the next run removes what it left.
+
+mod temps;
+
+pub use temps::sweep_git_temps;
 
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -14,15 +20,17 @@ pub struct PendingFile {
     pub bytes: Vec<u8>,
 }
 
-fn sibling(target: &Path, tag: &str, n: usize) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(
-        ".{name}.reuse-surface-{tag}-{}-{n}",
-        std::process::id()
-    ))
+/// Where the temporaries of `target` go (see [`temps::git_temp_dir`]),
+/// after removing the stale ones a killed run left there and beside it.
+fn temp_dir(target: &Path) -> Option<PathBuf> {
+    let dir = temps::git_temp_dir(target);
+    if let Some(dir) = &dir {
+        temps::sweep_dir(dir);
+    }
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        temps::sweep_dir(parent);
+    }
+    dir
 }
 
 /// Write `files` atomically. `validate` runs after everything is written
@@ -59,6 +67,17 @@ pub fn write_batch_with_fault(
         })
         .collect();
     let files = resolved.as_slice();
+    // One lookup (and one sweep) per directory of the batch.
+    let mut dirs: std::collections::HashMap<PathBuf, Option<PathBuf>> = Default::default();
+    let places: Vec<Option<PathBuf>> = files
+        .iter()
+        .map(|f| {
+            let parent = f.target.parent().map(Path::to_path_buf).unwrap_or_default();
+            dirs.entry(parent)
+                .or_insert_with(|| temp_dir(&f.target))
+                .clone()
+        })
+        .collect();
     let mut temps: Vec<PathBuf> = Vec::new();
     let cleanup = |temps: &[PathBuf]| {
         for t in temps {
@@ -66,7 +85,7 @@ pub fn write_batch_with_fault(
         }
     };
     for (n, f) in files.iter().enumerate() {
-        let tmp = sibling(&f.target, "new", n);
+        let tmp = temps::temp_path(&f.target, places[n].as_deref(), "new", n);
         if let Err(e) = write_synced(&tmp, &f.bytes, &f.target) {
             cleanup(&temps);
             let _ = std::fs::remove_file(&tmp);
@@ -82,7 +101,7 @@ pub fn write_batch_with_fault(
     let mut backups: Vec<Option<PathBuf>> = Vec::new();
     for (n, f) in files.iter().enumerate() {
         if f.target.exists() {
-            let bak = sibling(&f.target, "old", n);
+            let bak = temps::temp_path(&f.target, places[n].as_deref(), "old", n);
             let _ = std::fs::remove_file(&bak);
             if let Err(e) = std::fs::hard_link(&f.target, &bak)
                 .or_else(|_| std::fs::copy(&f.target, &bak).map(|_| ()))
@@ -126,7 +145,7 @@ pub fn write_batch_with_fault(
     Ok(())
 }
 
-/// Replace one file's content through a temporary sibling and a rename, so
+/// Replace one file's content through a temporary and a rename, so
 /// a reader sees the old bytes or the new, never a mix; the file keeps its
 /// permissions. The one-file writer for files the program owns outright
 /// (git's merge result `%A`, the hooks' cache): lighter than
@@ -135,8 +154,9 @@ pub fn write_batch_with_fault(
 pub fn replace_file(target: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut attempt = 0;
+    let dir = temps::git_temp_dir(target);
     let (tmp, mut file) = loop {
-        let tmp = sibling(target, "tmp", attempt);
+        let tmp = temps::temp_path(target, dir.as_deref(), "tmp", attempt);
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -245,6 +265,26 @@ mod tests {
         write_batch(&files, || Ok(())).unwrap();
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
         assert_eq!(std::fs::read_to_string(&c).unwrap(), "new c");
+    }
+
+    /// Outside a work tree the temporaries go beside the target, and a
+    /// batch removes the ones a dead writer left there.
+    #[test]
+    fn a_batch_removes_stale_temporaries_beside_its_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!(".a.reuse-surface-new-{dead}-0"));
+        std::fs::write(&stale, "half").unwrap();
+        let a = dir.path().join("a");
+        let files = vec![PendingFile {
+            target: a.clone(),
+            bytes: b"new".to_vec(),
+        }];
+        write_batch(&files, || Ok(())).unwrap();
+        assert!(!stale.exists(), "stale temporary kept");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -32,11 +32,13 @@ pub enum Check {
     TargetBelowCurrent,
     StaleIndexDate,
     DeprecatedDependency,
+    DuplicateItem,
+    CatalogDrift,
 }
 
 impl Check {
     /// Every check, in the order of the SPEC §3 table.
-    pub const ALL: [Check; 19] = [
+    pub const ALL: [Check; 21] = [
         Check::ParseError,
         Check::Schema,
         Check::DuplicateId,
@@ -56,6 +58,8 @@ impl Check {
         Check::TargetBelowCurrent,
         Check::StaleIndexDate,
         Check::DeprecatedDependency,
+        Check::DuplicateItem,
+        Check::CatalogDrift,
     ];
 
     /// The stable public name.
@@ -80,6 +84,8 @@ impl Check {
             Check::TargetBelowCurrent => "target-below-current",
             Check::StaleIndexDate => "stale-index-date",
             Check::DeprecatedDependency => "deprecated-dependency",
+            Check::DuplicateItem => "duplicate-item",
+            Check::CatalogDrift => "catalog-drift",
         }
     }
 
@@ -96,7 +102,9 @@ impl Check {
             | Check::HistoryMismatch
             | Check::TargetBelowCurrent
             | Check::StaleIndexDate
-            | Check::DeprecatedDependency => Severity::Warning,
+            | Check::DeprecatedDependency
+            | Check::DuplicateItem
+            | Check::CatalogDrift => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -110,6 +118,7 @@ impl Check {
                 | Check::VectorDrift
                 | Check::AliasRelation
                 | Check::StaleIndexDate
+                | Check::CatalogDrift
         )
     }
 
@@ -147,6 +156,12 @@ impl Check {
             Check::DeprecatedDependency => {
                 "an active capability depends on a deprecated or retired one"
             }
+            Check::DuplicateItem => {
+                "a list that is a set (evidence, surface, aliases, relations) repeats an item"
+            }
+            Check::CatalogDrift => {
+                "the generated `registry/CATALOG.md` differs from what the entries render"
+            }
         }
     }
 
@@ -174,6 +189,8 @@ impl Check {
             Check::TargetBelowCurrent => include_str!("check/target-below-current.md"),
             Check::StaleIndexDate => include_str!("check/stale-index-date.md"),
             Check::DeprecatedDependency => include_str!("check/deprecated-dependency.md"),
+            Check::DuplicateItem => include_str!("check/duplicate-item.md"),
+            Check::CatalogDrift => include_str!("check/catalog-drift.md"),
         }
     }
 
@@ -358,6 +375,8 @@ mod tests {
                 W,
                 false,
             ),
+            (Check::DuplicateItem, "duplicate-item", W, false),
+            (Check::CatalogDrift, "catalog-drift", W, true),
         ];
         assert_eq!(table.len(), Check::ALL.len());
         for (i, (check, slug, severity, fixable)) in table.into_iter().enumerate() {
@@ -410,6 +429,9 @@ mod tests {
             assert!(!c.summary().is_empty() && !c.summary().contains('\n'));
             assert!(explain(c).starts_with(&format!("{}: {}\n", c.slug(), c.summary())));
         }
-        assert_eq!(list().lines().filter(|l| !l.is_empty()).count(), 20);
+        assert_eq!(
+            list().lines().filter(|l| !l.is_empty()).count(),
+            Check::ALL.len() + 1
+        );
     }
 }

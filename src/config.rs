@@ -84,6 +84,62 @@ impl Config {
     }
 }
 
+/// What a parsed (schema-valid) config document says that cannot be
+/// honoured and the JSON Schema cannot see: [`override_problems`] and
+/// [`signal_problems`].
+pub fn config_problems(config: &Value) -> Vec<Problem> {
+    let mut problems = override_problems(config);
+    problems.extend(signal_problems(config));
+    problems
+}
+
+/// A `signals:` rule whose glob does not compile would match nothing, so
+/// the evidence it was written for would never be proposed: each is a
+/// `schema` problem at the glob, with the parser's reason.
+pub fn signal_problems(config: &Value) -> Vec<Problem> {
+    let Some(rules) = config.get("signals").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let Some(glob) = rule.get("glob").and_then(Value::as_str) else {
+            continue;
+        };
+        if let Some(reason) = glob_problem(glob) {
+            problems.push(
+                Problem::new(
+                    Check::Schema,
+                    format!("signal glob `{glob}` is not a valid glob: {reason}"),
+                )
+                .file(CONFIG_PATH)
+                .node(vec![Seg::key("signals"), Seg::Index(i), Seg::key("glob")])
+                .fix("fix the glob (`*`, `**`, `?`, `[...]`, `{a,b}`), or remove the rule"),
+            );
+        }
+    }
+    problems
+}
+
+/// Why `glob` does not compile as a signal or surface glob, if it does not.
+/// Every entry's `surface` is checked on every run (the hook included), so
+/// the common shape is answered without the glob parser.
+pub fn glob_problem(glob: &str) -> Option<String> {
+    if plainly_valid_glob(glob) {
+        return None;
+    }
+    globset::Glob::new(glob).err().map(|e| e.kind().to_string())
+}
+
+/// A glob made of literal characters, `*` and `?`, with `**` only as a
+/// whole path component: nothing in it can fail to parse (no class, no
+/// alternation, no escape, no misplaced recursive wildcard).
+fn plainly_valid_glob(glob: &str) -> bool {
+    !glob.contains(['[', ']', '{', '}', '\\'])
+        && glob
+            .split('/')
+            .all(|part| !part.contains("**") || part == "**")
+}
+
 /// The `checks:` keys of a parsed (schema-valid) config document that
 /// cannot be honoured: a slug that names no check, and an override that
 /// would switch `parse-error` or `schema` off or down to a warning (an
@@ -136,6 +192,48 @@ mod tests {
             "unknown check `vector-drfit`; did you mean `vector-drift`?"
         );
         assert_eq!(found[0].file.as_deref(), Some(CONFIG_PATH));
+    }
+
+    #[test]
+    fn invalid_signal_globs_are_named_with_the_reason() {
+        let yaml = "signals:\n  - {glob: \"docs/**\", field: evidence.documentation}\n  \
+                    - {glob: \"src/[\", field: evidence.tests}\n";
+        let found = config_problems(&crate::yaml::parse(yaml).unwrap());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].check, Check::Schema);
+        assert!(
+            found[0]
+                .message
+                .starts_with("signal glob `src/[` is not a valid glob: unclosed"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(glob_problem("src/**/*.rs"), None);
+        // The fast answer agrees with the parser on every shape it takes.
+        for glob in [
+            "src/**",
+            "**/x",
+            "a*b?c",
+            "docs/*.md",
+            "**",
+            "a**b",
+            "src/**x/y",
+            "x**",
+            "[a-",
+            "{a,b",
+            "a\\",
+            "[z-a]",
+            "{a,{b}}",
+            "ok/[ab]/x",
+            "",
+            "/abs/*",
+        ] {
+            let parsed = globset::Glob::new(glob).err().map(|e| e.kind().to_string());
+            assert_eq!(glob_problem(glob), parsed, "{glob:?}");
+            if plainly_valid_glob(glob) {
+                assert_eq!(parsed, None, "the fast path accepted {glob:?}");
+            }
+        }
     }
 
     #[test]

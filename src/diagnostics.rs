@@ -1,11 +1,11 @@
-//! Problems and how they are shown: rustc-style text for people, one JSON
-//! document for machines (SPEC §3). Every problem carries a stable slug so
-//! severities can be overridden and tools can match on it.
+//! Problems and how they are shown: rustc-style text and ruff-style
+//! concise lines for people, one JSON document for machines (SPEC §3; the
+//! CI formats are in `github` and `sarif`). Every problem carries a stable
+//! slug so severities can be overridden and tools can match on it.
 
 use crate::check::Check;
 use crate::yaml::Seg;
 use serde::Serialize;
-use std::io::Write;
 
 /// Whether a problem blocks a commit or push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -41,6 +41,11 @@ pub struct Problem {
     pub file: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// Where the underlined token ends: its last line, and the column just
+    /// past its last character (as SARIF and ruff count). Filled in when
+    /// the report is written ([`with_ends`]), from the source text.
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
     pub capability_id: Option<String>,
     pub fix: Option<String>,
     #[serde(skip)]
@@ -56,6 +61,8 @@ impl Problem {
             file: None,
             line: None,
             column: None,
+            end_line: None,
+            end_column: None,
             capability_id: None,
             fix: None,
             anchor: None,
@@ -96,6 +103,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub capabilities: usize,
+    /// Problems `reuse-surface update --apply` repairs ([`Check::fixable`]);
+    /// for the summary lines only, so the JSON `summary` keeps its shape.
+    #[serde(skip)]
+    pub fixable: usize,
 }
 
 impl Summary {
@@ -110,6 +121,7 @@ impl Summary {
                 .filter(|p| p.severity == Severity::Warning)
                 .count(),
             capabilities,
+            fixable: problems.iter().filter(|p| p.check.fixable()).count(),
         }
     }
 }
@@ -122,25 +134,89 @@ pub fn sort(problems: &mut [Problem]) {
     });
 }
 
+/// The version of the JSON document (`schemas/validate-output.schema.json`):
+/// raised when a field changes meaning or goes away, not when one is added.
+pub const JSON_VERSION: u32 = 1;
+
 /// The JSON document of SPEC §3.
 pub fn to_json(problems: &[Problem], summary: Summary) -> serde_json::Value {
-    serde_json::json!({ "problems": problems, "summary": summary })
+    serde_json::json!({ "version": JSON_VERSION, "problems": problems, "summary": summary })
 }
 
-/// Terminal styling, decided once: colour only on a TTY and never with
-/// `NO_COLOR` set. `Term` because it styles output text, unlike the YAML
-/// layer's `block::Style` (how a node is written).
+/// Copies of `problems` with [`Problem::end_line`]/[`Problem::end_column`]
+/// set where the source line is known: the end of the token the text
+/// output underlines, so every format marks the same span.
+pub fn with_ends(problems: &[Problem], source: &SourceLookup) -> Vec<Problem> {
+    let mut texts: std::collections::HashMap<&str, Option<String>> = Default::default();
+    problems
+        .iter()
+        .map(|orig| {
+            let mut p = orig.clone();
+            if let (Some(file), Some(line)) = (orig.file.as_deref(), orig.line) {
+                let text = texts.entry(file).or_insert_with(|| source(file));
+                if let Some(src_line) = text.as_deref().and_then(|t| t.lines().nth(line - 1)) {
+                    let col = p.column.unwrap_or(1).max(1);
+                    let width = underline_width(src_line, col);
+                    p.end_line = Some(line);
+                    p.end_column = Some(col + width);
+                }
+            }
+            p
+        })
+        .collect()
+}
+
+/// How many characters the carets under column `col` of `src_line` cover
+/// (at least one).
+fn underline_width(src_line: &str, col: usize) -> usize {
+    let shown: String = src_line.trim_end_matches('\r').chars().take(200).collect();
+    let rest: String = shown.chars().skip(col.max(1) - 1).collect();
+    token_width(&rest).max(1)
+}
+
+/// One line per problem, as ruff's concise output:
+/// `path:line:col: severity[slug] message`.
+pub fn render_concise(p: &Problem, style: TermStyle) -> String {
+    let place = match (&p.file, p.line, p.column) {
+        (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
+        (Some(f), Some(l), None) => format!("{f}:{l}: "),
+        (Some(f), None, _) => format!("{f}: "),
+        (None, ..) => String::new(),
+    };
+    format!(
+        "{}{}{} {}",
+        style.bold(&place),
+        style.severity(p.severity),
+        style.bold(&format!("[{}]", p.check)),
+        p.message
+    )
+}
+
+/// "N fixable with `reuse-surface update --apply`", when any is.
+pub fn fixable_line(s: Summary) -> Option<String> {
+    (s.fixable > 0).then(|| format!("{} fixable with `reuse-surface update --apply`", s.fixable))
+}
+
+/// Terminal styling, decided once per stream by [`crate::color`]'s rules
+/// (`--color`, `NO_COLOR`, `CLICOLOR_FORCE`, `FORCE_COLOR`, `TERM=dumb`).
+/// `Term` because it styles output text, unlike the YAML layer's
+/// `block::Style` (how a node is written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TermStyle {
     pub color: bool,
 }
 
 impl TermStyle {
-    /// Colour for stderr-like streams given whether it is a terminal.
+    /// The style for a stream under `--color auto`, given whether it is a
+    /// terminal (the environment still decides, see [`crate::color`]).
     pub fn detect(is_tty: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self::resolve(crate::color::ColorChoice::Auto, is_tty)
+    }
+
+    /// The style for a stream under the `--color` the user chose.
+    pub fn resolve(choice: crate::color::ColorChoice, is_tty: bool) -> Self {
         TermStyle {
-            color: is_tty && !no_color,
+            color: crate::color::wants_color_here(choice, is_tty),
         }
     }
 
@@ -203,8 +279,7 @@ pub fn render(p: &Problem, style: TermStyle, source: &SourceLookup) -> String {
             let src_line = src_line.trim_end_matches('\r');
             let shown: String = src_line.chars().take(200).collect();
             let col = p.column.unwrap_or(1).max(1);
-            let rest: String = shown.chars().skip(col - 1).collect();
-            let width = token_width(&rest);
+            let width = underline_width(src_line, col);
             out.push_str(&format!("{gutter} {}\n", style.blue("|")));
             out.push_str(&format!(
                 "{} {} {shown}\n",
@@ -216,7 +291,7 @@ pub fn render(p: &Problem, style: TermStyle, source: &SourceLookup) -> String {
                 .take(col - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let carets = "^".repeat(width.max(1));
+            let carets = "^".repeat(width);
             let marker = match p.severity {
                 Severity::Error => style.paint("1;31", &carets),
                 Severity::Warning => style.paint("1;33", &carets),
@@ -260,26 +335,6 @@ fn token_width(rest: &str) -> usize {
         .trim_end()
         .chars()
         .count()
-}
-
-/// Write all problems and a summary line, as text or JSON.
-pub fn emit(
-    out: &mut dyn Write,
-    problems: &[Problem],
-    summary: Summary,
-    json: bool,
-    style: TermStyle,
-    source: &SourceLookup,
-) -> std::io::Result<()> {
-    if json {
-        let doc = to_json(problems, summary);
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("json"))?;
-        return Ok(());
-    }
-    for p in problems {
-        writeln!(out, "{}", render(p, style, source))?;
-    }
-    writeln!(out, "{}", summary_line(summary, style))
 }
 
 /// "error: 2 errors, 1 warning in 5 capabilities" or "ok: ...".

@@ -28,6 +28,7 @@ pub fn split(text: &str) -> Result<FrontMatter<'_>, YamlError> {
             message: "entry does not start with a `---` front matter fence".into(),
             line: Some(1),
             column: Some(1),
+            gave_up: None,
         });
     }
     let mut pos = first_end;
@@ -48,6 +49,7 @@ pub fn split(text: &str) -> Result<FrontMatter<'_>, YamlError> {
         message: "front matter has no closing `---` fence".into(),
         line: Some(1),
         column: Some(1),
+        gave_up: None,
     })
 }
 

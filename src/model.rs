@@ -98,6 +98,9 @@ pub struct Entry {
     pub id: String,
     pub title: String,
     pub status: String,
+    /// Who answers for the capability (shown in the catalog).
+    #[serde(default)]
+    pub owner: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]

@@ -11,5 +11,8 @@ use crate::{Error, Result};
 
 /// Writes one report line.
 pub(crate) fn say(out: &mut dyn Write, line: &str) -> Result<()> {
-    writeln!(out, "{line}").map_err(|e| Error::other(format!("cannot write the report: {e}")))
+    writeln!(out, "{line}").map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Error::ClosedOutput,
+        _ => Error::other(format!("cannot write the report: {e}")),
+    })
 }

@@ -30,7 +30,9 @@ pub fn fetch(url: &str) -> Result<String> {
     let mut response = agent
         .get(url)
         .call()
-        .map_err(|e| Error::other(format!("cannot fetch {url}: {e}")))?;
+        // An unreachable published index fails the check (exit 1), as an
+        // HTTP error does: it is what the check is for, not a bug.
+        .map_err(|e| Error::Invalid(format!("cannot fetch {url}: {e}")))?;
     let status = response.status();
     if !status.is_success() {
         return Err(Error::Invalid(format!("{url} answered HTTP {status}")));

@@ -182,7 +182,7 @@ pub fn read_config(snap: &dyn Snapshot) -> Result<(Config, Option<Source>, Vec<P
     let (source, mut problems) = parse_yaml_file(CONFIG_PATH, &bytes, SchemaKind::Config);
     let mut config = Config::default();
     if let Some(value) = source.value.as_ref().filter(|_| problems.is_empty()) {
-        problems = crate::config::override_problems(value);
+        problems = crate::config::config_problems(value);
         if problems.is_empty() {
             match serde_json::from_value::<Option<Config>>(value.clone()) {
                 Ok(cfg) => config = cfg.unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! `establish`: scaffold a registry (SPEC §2) and install the hooks.
 //!
 //! The scaffold files live in `templates/scaffold/` and are embedded here. An
-//! existing file is never overwritten without `--force`, and with `--force`
+//! existing file is never overwritten without `--overwrite`, and with it
 //! its previous content is kept beside it (`NAME.orig`), so no run loses a
 //! byte. Running twice changes nothing and says so.
 
@@ -22,9 +22,12 @@ pub struct EstablishOptions {
     pub scaffold: bool,
     /// Install the hooks and the merge driver (`install`).
     pub hook: bool,
-    /// Overwrite existing scaffold files (keeping a `.orig` copy), and pass
-    /// `--force` to `install`.
-    pub force: bool,
+    /// Overwrite existing scaffold files (keeping a `.orig` copy).
+    pub overwrite: bool,
+    /// Keep foreign hooks aside (`install --force`). Separate from
+    /// `overwrite`: keeping someone's hook must never also replace their
+    /// index with the empty scaffold.
+    pub force_hooks: bool,
 }
 
 /// Where `{{TODAY}}` in a template is replaced by the current UTC date.
@@ -77,7 +80,7 @@ pub fn establish(opts: &EstablishOptions, out: &mut dyn Write) -> Result<()> {
         let binary = install::current_binary()?;
         Some(install::plan_install(
             root,
-            &InstallOptions { force: opts.force },
+            &install_options(opts),
             &binary,
         )?)
     } else {
@@ -86,7 +89,7 @@ pub fn establish(opts: &EstablishOptions, out: &mut dyn Write) -> Result<()> {
 
     let mut changed = false;
     if opts.scaffold {
-        changed |= write_scaffold(root, &today, opts.force, out)?;
+        changed |= write_scaffold(root, &today, opts.overwrite, out)?;
     }
     if let Some(plan) = install_plan {
         changed |= plan.apply(out)?;
@@ -97,20 +100,32 @@ pub fn establish(opts: &EstablishOptions, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// The install `establish --hook` runs: the `.gitattributes` line is for
+/// the registry at `--path` when it is scaffolded or already there, else
+/// for the one install finds.
+fn install_options(opts: &EstablishOptions) -> InstallOptions {
+    let has_registry = opts.path.join(crate::model::INDEX_PATH).is_file();
+    InstallOptions {
+        force: opts.force_hooks,
+        registry_here: opts.scaffold || has_registry,
+        ..Default::default()
+    }
+}
+
 /// Reports what `--scaffold` and `--hook` would do, changing nothing.
 fn describe(opts: &EstablishOptions, today: &str, out: &mut dyn Write) -> Result<()> {
     say(
         out,
         "establish: nothing selected (pass --scaffold, --hook, or both); they would do this:",
     )?;
-    for Planned { rel, action, .. } in plan_scaffold(&opts.path, today, opts.force)? {
+    for Planned { rel, action, .. } in plan_scaffold(&opts.path, today, opts.overwrite)? {
         say(
             out,
             &format!("  --scaffold: {rel}: {}", action.describe(false)),
         )?;
     }
     let binary = install::current_binary()?;
-    match install::plan_install(&opts.path, &InstallOptions { force: opts.force }, &binary) {
+    match install::plan_install(&opts.path, &install_options(opts), &binary) {
         Ok(plan) if plan.is_noop() => say(out, "  --hook: nothing to do (already installed)"),
         Ok(plan) => say(
             out,
@@ -133,7 +148,7 @@ enum Action {
     Create,
     /// Already there with exactly the shipped content.
     Same,
-    /// Already there with other content, and no `--force`.
+    /// Already there with other content, and no `--overwrite`.
     Keep,
     /// Already there with other content: replaced, the old content kept at
     /// the backup path.
@@ -150,7 +165,7 @@ impl Action {
             (Action::Create, true) => "created".into(),
             (Action::Create, false) => "create".into(),
             (Action::Same, _) => "already present (kept)".into(),
-            (Action::Keep, _) => "already present (kept; --force overwrites it)".into(),
+            (Action::Keep, _) => "already present (kept; --overwrite overwrites it)".into(),
             (Action::Overwrite { backup, .. }, done) => format!(
                 "{} (the previous content {} in {})",
                 if done { "overwritten" } else { "overwrite" },
@@ -195,7 +210,7 @@ fn plan_scaffold(root: &Path, today: &str, force: bool) -> Result<Vec<Planned>> 
                 Err(_) => {
                     return Err(Error::usage(format!(
                         "establish: {} exists and is not a readable regular file; not overwriting it, \
-                         even with --force",
+                         even with --overwrite",
                         path.display()
                     )));
                 }

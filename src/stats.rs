@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 /// Counts over the valid entries of one registry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
+    /// The version of the JSON document (`stats --format json`).
+    pub version: u32,
     pub capabilities: usize,
     pub by_status: BTreeMap<String, usize>,
     /// dimension → level (0..6) → count.
@@ -50,6 +52,7 @@ pub fn compute(reg: &Registry) -> Stats {
         })
         .collect();
     Stats {
+        version: crate::diagnostics::JSON_VERSION,
         capabilities: n,
         by_status,
         by_level,

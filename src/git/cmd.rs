@@ -1,7 +1,8 @@
 //! The `git` processes we spawn, each behind a function named for what it
 //! does. Reading goes through gix; these are the writes gix does not do
 //! the way git does (the index lock protocol, config files) and install's
-//! questions whose answers must be git's own (`rev-parse --git-path`).
+//! questions whose answers must be git's own (`rev-parse --git-path`), and
+//! the demo's scripted git steps.
 
 use crate::{Error, Result};
 use std::ffi::{OsStr, OsString};
@@ -23,11 +24,27 @@ pub fn available() -> bool {
 
 /// Run `git ARGS` in `dir` and capture its output (any exit status).
 pub fn output(dir: &Path, args: &[&str]) -> Result<Output> {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(cannot_run)
+    output_in_env(dir, args, &[], &[])
+}
+
+/// [`output`] in an environment of the caller's own: `set` added to it and
+/// `unset` removed from it. The demo runs git this way, with a throw-away
+/// `HOME`, a fixed identity and none of the caller's `GIT_DIR` and friends.
+pub fn output_in_env(
+    dir: &Path,
+    args: &[&str],
+    set: &[(&str, &OsStr)],
+    unset: &[&str],
+) -> Result<Output> {
+    let mut cmd = Command::new("git");
+    cmd.args(args).current_dir(dir);
+    for (name, value) in set {
+        cmd.env(name, value);
+    }
+    for name in unset {
+        cmd.env_remove(name);
+    }
+    cmd.output().map_err(cannot_run)
 }
 
 /// Run `git ARGS` and return the first line of its output as a path, or
@@ -101,31 +118,12 @@ pub fn stderr_text(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).trim().to_string()
 }
 
-/// `git update-index --index-info` with `info` (`MODE OID\tPATH` lines) on
-/// `index_file` (default: whatever `GIT_INDEX_FILE` says, else the
-/// repository's index): git takes the index lock as it always does.
-pub fn update_index_info(top: &Path, index_file: Option<&Path>, info: &str) -> Result<()> {
-    let mut cmd = Command::new("git");
-    cmd.args(["update-index", "--index-info"])
-        .current_dir(top)
-        .stdin(Stdio::piped());
-    if let Some(index_file) = index_file {
-        cmd.env("GIT_INDEX_FILE", index_file);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::git(format!("cannot run git update-index: {e}")))?;
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(info.as_bytes())
-        .map_err(|e| Error::git(format!("cannot write to git update-index: {e}")))?;
-    let status = child.wait().map_err(Error::git)?;
-    if !status.success() {
-        return Err(Error::git(format!("git update-index failed ({status})")));
-    }
-    Ok(())
+/// `git update-index -z --index-info` with `info` (`MODE OID\tPATH\0`
+/// records: NUL-separated, so a path may hold a newline) on `index_file`
+/// (default: whatever `GIT_INDEX_FILE` says, else the repository's
+/// index): git takes the index lock as it always does.
+pub fn update_index_info(top: &Path, index_file: Option<&Path>, info: &[u8]) -> Result<()> {
+    update_index_stdin(top, index_file, &["-z", "--index-info"], info)
 }
 
 /// `merge.conflictStyle` asks for the base section (`diff3`, `zdiff3`).
@@ -169,4 +167,59 @@ pub fn merge_file(
             String::from_utf8_lossy(&out.stderr).trim()
         ))),
     }
+}
+
+/// `git update-index ARGS` fed `input` on stdin, on `index_file` (see
+/// [`update_index_info`]); a failure names git's own reason.
+pub fn update_index_stdin(
+    top: &Path,
+    index_file: Option<&Path>,
+    args: &[&str],
+    input: &[u8],
+) -> Result<()> {
+    let mut cmd = Command::new("git");
+    cmd.arg("update-index")
+        .args(args)
+        .current_dir(top)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(index_file) = index_file {
+        cmd.env("GIT_INDEX_FILE", index_file);
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Error::git(format!("cannot run git update-index: {e}")))?;
+    let written = child.stdin.take().expect("piped").write_all(input);
+    let output = child.wait_with_output().map_err(Error::git)?;
+    if !output.status.success() {
+        return Err(Error::git(format!(
+            "git update-index {} failed ({}): {}",
+            args.join(" "),
+            output.status,
+            stderr_text(&output)
+        )));
+    }
+    written.map_err(|e| Error::git(format!("cannot write to git update-index: {e}")))
+}
+
+/// The commits `tip` brings that no ref of the repository reaches yet,
+/// oldest first: what a push adds, asked in `pre-receive`/`update`, where
+/// the refs are not moved yet. Through `git` itself, which sees the
+/// push's quarantined objects (`GIT_OBJECT_DIRECTORY` and the alternates
+/// git sets for the hook).
+pub fn new_commits(dir: &Path, tip: &str) -> Result<Vec<String>> {
+    let out = output(dir, &["rev-list", "--reverse", tip, "--not", "--all"])?;
+    if !out.status.success() {
+        return Err(Error::other(format!(
+            "git rev-list {tip} --not --all failed: {}",
+            stderr_text(&out)
+        )));
+    }
+    Ok(stdout_text(&out)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
 }

@@ -23,9 +23,12 @@ impl Index {
             thread_limit: Some(1),
             ..Default::default()
         };
-        gix::index::File::at(path, repo.object_hash(), true, options)
-            .map(|file| Some(Index { file }))
-            .map_err(|e| Error::git(format!("cannot read the index {}: {e}", path.display())))
+        let mut file = gix::index::File::at(path, repo.object_hash(), true, options)
+            .map_err(|e| Error::git(format!("cannot read the index {}: {e}", path.display())))?;
+        if file.entries().iter().any(|e| e.mode.is_sparse()) {
+            expand_sparse(repo, &mut file)?;
+        }
+        Ok(Some(Index { file }))
     }
 
     /// Stage-0 entries with their paths.
@@ -52,10 +55,25 @@ impl Index {
             .filter_map(|(p, _)| std::str::from_utf8(p).ok())
     }
 
+    /// Whether any stage-0 path lies below `dir` (`a/b/`).
+    pub fn has_path_under(&self, dir: &str) -> bool {
+        self.stage0().any(|(p, _)| p.starts_with(dir.as_bytes()))
+    }
+
     /// Stage-0 paths with the executable bit (a patched file keeps it).
     pub fn executables(&self) -> BTreeSet<String> {
         self.stage0()
             .filter(|(_, e)| e.mode == gix::index::entry::Mode::FILE_EXECUTABLE)
+            .map(|(p, _)| String::from_utf8_lossy(p).into_owned())
+            .collect()
+    }
+
+    /// Stage-0 paths git does not check out (sparse checkout's
+    /// skip-worktree bit): a restaged file must keep the bit, or `git
+    /// status` shows it deleted.
+    pub fn skip_worktree(&self) -> BTreeSet<String> {
+        self.stage0()
+            .filter(|(_, e)| e.flags.contains(gix::index::entry::Flags::SKIP_WORKTREE))
             .map(|(p, _)| String::from_utf8_lossy(p).into_owned())
             .collect()
     }
@@ -73,4 +91,40 @@ pub(super) fn entry_of(e: &gix::index::Entry) -> GitEntry {
         oid: Oid(e.id),
         kind: kind_of(e.mode.bits()).unwrap_or(GitKind::File),
     }
+}
+
+/// Replace a sparse index's directory entries (one entry for a whole tree
+/// outside the cone, `registry/` say) by the files of their trees, marked
+/// skip-worktree as git marks them when it expands the index itself: every
+/// reader then sees every staged path, and a registry outside the cone is
+/// checked, not missed. The cache tree stays valid (the trees are the same).
+fn expand_sparse(repo: &gix::Repository, file: &mut gix::index::File) -> Result<()> {
+    use gix::index::entry::{Flags, Mode, Stat};
+    let dirs: Vec<(Vec<u8>, gix::ObjectId)> = file
+        .entries()
+        .iter()
+        .filter(|e| e.mode.is_sparse())
+        .map(|e| (e.path(file).to_vec(), e.id))
+        .collect();
+    for (dir, tree) in &dirs {
+        let tree = repo.find_tree(*tree).map_err(Error::git)?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(Error::git)?;
+        for r in recorder.records.into_iter().filter(|r| !r.mode.is_tree()) {
+            let mode = Mode::from_bits_truncate(u32::from(r.mode.value()));
+            let path = [dir.as_slice(), r.filepath.as_slice()].concat();
+            file.dangerously_push_entry(
+                Stat::default(),
+                r.oid,
+                Flags::SKIP_WORKTREE | Flags::EXTENDED,
+                mode,
+                path.as_slice().into(),
+            );
+        }
+    }
+    file.remove_entries(|_, _, e| e.mode.is_sparse());
+    file.sort_entries();
+    Ok(())
 }

@@ -67,19 +67,81 @@ fn kind_of(mode: u32) -> Option<GitKind> {
 #[derive(Clone)]
 pub struct Repo {
     inner: gix::Repository,
+    /// Keeps the object directories named by the environment readable
+    /// (see [`ObjectEnv`]) for as long as the repository is open.
+    _object_env: Option<std::rc::Rc<ObjectEnv>>,
 }
 
 /// Open the repository containing `dir`, honouring `GIT_DIR` and friends
-/// (git sets them when it runs hooks).
+/// (git sets them when it runs hooks), and `GIT_OBJECT_DIRECTORY` /
+/// `GIT_ALTERNATE_OBJECT_DIRECTORIES` as git does.
 pub fn open(dir: &Path) -> Result<Repo> {
-    gix::discover_with_environment_overrides(dir)
-        .map(|inner| Repo { inner })
-        .map_err(|e| {
-            Error::usage(format!(
-                "{} is not inside a git repository ({e})",
-                dir.display()
-            ))
-        })
+    let mut inner = gix::discover_with_environment_overrides(dir).map_err(|e| {
+        Error::usage(format!(
+            "{} is not inside a git repository ({e})",
+            dir.display()
+        ))
+    })?;
+    let object_env = ObjectEnv::from_env(&mut inner)?.map(std::rc::Rc::new);
+    Ok(Repo {
+        inner,
+        _object_env: object_env,
+    })
+}
+
+/// The object directories git names in the environment, which gix does
+/// not read: in `pre-receive` and `update`, a push's objects sit in a
+/// quarantine directory (`GIT_OBJECT_DIRECTORY`) until the hook accepts
+/// them, with the repository's own objects as an alternate. Without this
+/// every pushed commit would be invisible, and the gate would pass what it
+/// cannot see. A private directory holding only `info/alternates` (both
+/// directories) becomes the repository's object store; it is removed when
+/// the repository is dropped. Never written into git's quarantine, whose
+/// contents git migrates into the repository.
+struct ObjectEnv {
+    dir: PathBuf,
+}
+
+impl ObjectEnv {
+    fn from_env(repo: &mut gix::Repository) -> Result<Option<ObjectEnv>> {
+        let Some(objects) = std::env::var_os("GIT_OBJECT_DIRECTORY") else {
+            return Ok(None);
+        };
+        let mut dirs = vec![PathBuf::from(objects)];
+        if let Some(alternates) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            dirs.extend(std::env::split_paths(&alternates));
+        }
+        // The repository's own objects last, as git reads them.
+        dirs.push(repo.common_dir().join("objects"));
+        let git_dir = repo.git_dir().to_path_buf();
+        let absolute = |d: PathBuf| if d.is_absolute() { d } else { git_dir.join(d) };
+        let lines: Vec<String> = dirs
+            .into_iter()
+            .map(absolute)
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect();
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "reuse-surface-objects-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let env = ObjectEnv { dir };
+        let info = env.dir.join("info");
+        std::fs::create_dir_all(&info).map_err(|e| Error::io(&info, e))?;
+        let file = info.join("alternates");
+        std::fs::write(&file, lines.join("\n") + "\n").map_err(|e| Error::io(&file, e))?;
+        let hash = repo.object_hash();
+        let odb = gix::odb::at(&env.dir, hash).map_err(|e| Error::io(&env.dir, e))?;
+        repo.objects = gix::odb::memory::Proxy::new(odb, hash);
+        Ok(Some(env))
+    }
+}
+
+impl Drop for ObjectEnv {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl Repo {
@@ -141,10 +203,18 @@ impl Repo {
 
     /// Resolve a revision to a commit id, with a clear error for unknown ones.
     pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
-        let id = self
-            .inner
-            .rev_parse_single(rev)
-            .map_err(|e| Error::usage(format!("cannot resolve revision `{rev}`: {e}")))?;
+        let id = self.inner.rev_parse_single(rev).map_err(|e| {
+            // In a shallow clone the history a revision walks back through
+            // may simply not be there: say so in the user's words.
+            if self.inner.is_shallow().unwrap_or(false) {
+                Error::usage(format!(
+                    "cannot resolve revision `{rev}`: this is a shallow clone and the history it names \
+                     was not fetched; fetch more history: `git fetch --deepen=50` (or `git fetch --unshallow`)"
+                ))
+            } else {
+                Error::usage(format!("cannot resolve revision `{rev}`: {e}"))
+            }
+        })?;
         let commit = id
             .object()
             .map_err(Error::git)?
@@ -157,13 +227,14 @@ impl Repo {
     /// names no commit (a tag of a tree or blob).
     pub fn pushed_commit(&self, hex: &str) -> Result<Option<Oid>> {
         let oid = gix::ObjectId::from_hex(hex.as_bytes())
-            .map_err(|e| Error::usage(format!("pre-push: `{hex}` is not an object id: {e}")))?;
-        Ok(self
+            .map_err(|e| Error::usage(format!("`{hex}` is not an object id: {e}")))?;
+        // A pushed object that cannot be read is an error, never "nothing
+        // to check": a gate that cannot see a commit must not pass it.
+        let object = self
             .inner
             .find_object(oid)
-            .ok()
-            .and_then(|o| o.peel_to_commit().ok())
-            .map(|c| Oid(c.id)))
+            .map_err(|e| Error::other(format!("cannot read the pushed object {hex}: {e}")))?;
+        Ok(object.peel_to_commit().ok().map(|c| Oid(c.id)))
     }
 
     /// `HEAD`'s commit, or `None` in a repository without commits yet.

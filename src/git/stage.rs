@@ -7,11 +7,13 @@ use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// One file to stage: its repository path, new bytes, and exec bit.
+/// One file to stage: its repository path, new bytes, exec bit, and
+/// whether a sparse checkout leaves it out of the working tree.
 pub struct StagedFile {
     pub path: String,
     pub bytes: Vec<u8>,
     pub executable: bool,
+    pub skip_worktree: bool,
 }
 
 /// A written blob to point the index at.
@@ -20,6 +22,7 @@ struct Written {
     path: String,
     oid: Oid,
     mode: &'static str,
+    skip_worktree: bool,
 }
 
 /// Stage `files` in the index git is committing from. `before` is that
@@ -49,6 +52,7 @@ pub fn stage_files(
             path: f.path.clone(),
             oid: Oid(oid),
             mode: if f.executable { "100755" } else { "100644" },
+            skip_worktree: f.skip_worktree,
         });
     }
     update_index(top, None, &written)?;
@@ -80,13 +84,31 @@ fn partial_commit_real_index(repo: &Repo) -> Option<PathBuf> {
     real.is_file().then_some(real)
 }
 
+/// Point the index at the written blobs (`--index-info` clears the
+/// skip-worktree bit, so it is set again where the entry had it).
 fn update_index(top: &Path, index_file: Option<&Path>, entries: &[Written]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
-    let info: String = entries
-        .iter()
-        .map(|Written { path, oid, mode }| format!("{mode} {oid}\t{path}\n"))
-        .collect();
-    cmd::update_index_info(top, index_file, &info)
+    let mut info: Vec<u8> = Vec::new();
+    let mut skipped: Vec<u8> = Vec::new();
+    for Written {
+        path,
+        oid,
+        mode,
+        skip_worktree,
+    } in entries
+    {
+        info.extend_from_slice(format!("{mode} {oid}\t{path}\0").as_bytes());
+        if *skip_worktree {
+            skipped.extend_from_slice(path.as_bytes());
+            skipped.push(0);
+        }
+    }
+    cmd::update_index_info(top, index_file, &info)?;
+    if !skipped.is_empty() {
+        let args = ["-z", "--skip-worktree", "--stdin"];
+        cmd::update_index_stdin(top, index_file, &args, &skipped)?;
+    }
+    Ok(())
 }

@@ -21,6 +21,21 @@ pub struct Changed {
     pub change: Change,
     /// HEAD's entry (`None` for an added path).
     pub old: Option<GitEntry>,
+    /// The name with its bytes escaped (`\xff`) when it is not UTF-8:
+    /// `path` is then lossy and must never be written anywhere.
+    pub not_utf8: Option<String>,
+}
+
+/// A path's bytes as text, invalid UTF-8 bytes escaped as `\xNN`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
 }
 
 /// Paths that differ between HEAD's tree (`None`: no commit yet) and the
@@ -38,7 +53,7 @@ pub(super) fn head_to_index(
         out: Vec::new(),
     };
     let all = 0..index.map_or(0, |i| i.entries().len());
-    walker.walk(head_tree, "", index.and_then(|i| i.tree()), all)?;
+    walker.walk(head_tree, b"", index.and_then(|i| i.tree()), all)?;
     walker.out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(walker.out)
 }
@@ -79,7 +94,7 @@ impl<'a> Walker<'a> {
         index.entries()[i].path(index).as_bytes()
     }
 
-    fn group(&self, dir: &str, i: usize, end: usize) -> Option<Group<'a>> {
+    fn group(&self, dir: &[u8], i: usize, end: usize) -> Option<Group<'a>> {
         if i >= end {
             return None;
         }
@@ -122,18 +137,31 @@ impl<'a> Walker<'a> {
             .map(entry_of)
     }
 
-    fn push(&mut self, dir: &str, name: &[u8], change: Change, old: Option<GitEntry>) {
-        let path = format!("{dir}{}", String::from_utf8_lossy(name));
-        self.out.push(Changed { path, change, old });
+    fn push(&mut self, dir: &[u8], name: &[u8], change: Change, old: Option<GitEntry>) {
+        let bytes = [dir, name].concat();
+        let (path, not_utf8) = match String::from_utf8(bytes) {
+            Ok(path) => (path, None),
+            Err(e) => {
+                let bytes = e.into_bytes();
+                let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                (lossy, Some(escape_bytes(&bytes)))
+            }
+        };
+        self.out.push(Changed {
+            path,
+            change,
+            old,
+            not_utf8,
+        });
     }
 
-    /// Compare the tree `tree` at `dir` (`""` or `a/b/`) with the index
-    /// entries in `range` (all of which start with `dir`), walking both
-    /// in their common order.
+    /// Compare the tree `tree` at `dir` (`""` or `a/b/`, as bytes: a name
+    /// need not be UTF-8) with the index entries in `range` (all of which
+    /// start with `dir`), walking both in their common order.
     fn walk(
         &mut self,
         tree: Option<gix::ObjectId>,
-        dir: &str,
+        dir: &[u8],
         cache: Option<&CacheTree>,
         range: Range<usize>,
     ) -> Result<()> {
@@ -156,7 +184,7 @@ impl<'a> Walker<'a> {
             .flat_map(|c| &c.children)
             .map(|t| (t.name.as_slice(), t))
             .collect();
-        let sub = |name: &[u8]| format!("{dir}{}/", String::from_utf8_lossy(name));
+        let sub = |name: &[u8]| [dir, name, b"/"].concat();
         let mut items = items.into_iter().peekable();
         let mut i = range.start;
         loop {
@@ -276,6 +304,43 @@ mod tests {
                 c.path
             );
         }
+    }
+
+    /// A directory whose name is not UTF-8 is walked by its bytes: its
+    /// changes come out once each, flagged, with the name escaped.
+    #[test]
+    fn names_that_are_not_utf8_are_flagged() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        let odd = d.join(std::ffi::OsStr::from_bytes(b"d\xff"));
+        std::fs::create_dir_all(&odd).unwrap();
+        std::fs::write(odd.join("f"), "1\n").unwrap();
+        write(d, "e/g", "1\n");
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "one"]);
+        std::fs::write(odd.join("f"), "2\n").unwrap();
+        std::fs::write(odd.join("new"), "n\n").unwrap();
+        write(d, "e/g", "2\n");
+        git(d, &["add", "-A"]);
+        let repo = crate::git::open(d).unwrap();
+        let index = repo.index().unwrap();
+        let got = repo.staged_changes(index.as_ref()).unwrap();
+        let flagged: Vec<(Option<&str>, Change)> = got
+            .iter()
+            .map(|c| (c.not_utf8.as_deref(), c.change))
+            .collect();
+        assert_eq!(
+            flagged,
+            [
+                (Some("d\\xff/f"), Change::Modified),
+                (Some("d\\xff/new"), Change::Added),
+                (None, Change::Modified),
+            ],
+            "{got:?}"
+        );
+        assert_eq!(got[2].path, "e/g");
     }
 
     #[test]

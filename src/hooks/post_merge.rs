@@ -56,17 +56,20 @@ fn rederive(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<()> {
             PatchKind::IndexRowAdd | PatchKind::VectorSync | PatchKind::IndexDateBump
         )
     });
+    // The one writer of patches: checked before anything is renamed into
+    // place, and a generated catalog regenerated with them (or alone,
+    // when the merge changed entries without any index row to re-derive).
+    let plan = apply::plan(&reg, &patches, &apply::today());
+    let stale_catalog = crate::catalog::is_current(&reg, target.snapshot()) == Some(false);
+    let written = apply::commit(&root, &reg, &plan, target.snapshot())?;
+    if written.is_some() && stale_catalog {
+        writeln!(
+            err,
+            "reuse-surface: regenerated {} after the merge",
+            crate::catalog::CATALOG_PATH
+        )?;
+    }
     if !patches.is_empty() {
-        let plan = apply::plan(&reg, &patches, &apply::today());
-        let outputs = plan.outputs(&reg);
-        let files: Vec<crate::atomic::PendingFile> = outputs
-            .iter()
-            .map(|(p, b)| crate::atomic::PendingFile {
-                target: root.join(p),
-                bytes: b.clone(),
-            })
-            .collect();
-        crate::atomic::write_batch(&files, || Ok(()))?;
         let count = |k: PatchKind| plan.applied.iter().filter(|p| p.kind == k).count();
         writeln!(
             err,

@@ -39,9 +39,22 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<i
         return Ok(0);
     }
     match fast_path(cwd)? {
-        Some(commit) => commit.check_and_patch(err, style),
-        None => Ok(0),
+        Fast::Check(commit) => commit.check_and_patch(err, style),
+        Fast::Removed(prefix) => {
+            writeln!(err, "{}", crate::target::removed_note(&prefix))?;
+            Ok(0)
+        }
+        Fast::Irrelevant => Ok(0),
     }
+}
+
+/// What the fast path decided.
+enum Fast {
+    /// The commit touches neither the registry nor any signal path.
+    Irrelevant,
+    /// The commit deletes the whole registry at this prefix: nothing to check.
+    Removed(String),
+    Check(Box<Commit>),
 }
 
 /// What the fast path learned about a commit that touches the registry.
@@ -55,18 +68,22 @@ struct Commit {
     changed: Vec<git::Changed>,
     /// The same, relative to the registry root.
     changes: Vec<(String, Change)>,
+    /// Changed paths whose names are not UTF-8 (escaped): never evidence.
+    not_utf8: Vec<String>,
 }
 
 /// Read the index with gix (no `git` process), diff it against HEAD, and
-/// find the registry by the rule `validate --staged` uses; `None` when the
-/// commit touches neither the registry nor any signal path.
-fn fast_path(cwd: &Path) -> Result<Option<Commit>> {
+/// find the registry by the rule `validate --staged` uses.
+fn fast_path(cwd: &Path) -> Result<Fast> {
     let repo = git::open(cwd)?;
     let top = repo.workdir()?;
     let index = repo.index()?;
-    let changed = repo.staged_changes(index.as_ref())?;
-    if changed.is_empty() {
-        return Ok(None);
+    let (mut changed, odd): (Vec<git::Changed>, Vec<git::Changed>) = repo
+        .staged_changes(index.as_ref())?
+        .into_iter()
+        .partition(|c| c.not_utf8.is_none());
+    if changed.is_empty() && odd.is_empty() {
+        return Ok(Fast::Irrelevant);
     }
     let cwd_rel = std::env::var("GIT_PREFIX").unwrap_or_default();
     let staged_paths = index.iter().flat_map(|i| i.paths_ending(INDEX_PATH));
@@ -77,25 +94,40 @@ fn fast_path(cwd: &Path) -> Result<Option<Commit>> {
     let Some(prefix) = registry_prefix(staged_paths, &cwd_rel)
         .or_else(|| registry_prefix(deleted_paths, &cwd_rel))
     else {
-        return Ok(None); // no registry in this repository
+        return Ok(Fast::Irrelevant); // no registry in this repository
     };
+    let registry_dir = format!("{prefix}registry/");
+    if !index
+        .as_ref()
+        .is_some_and(|i| i.has_path_under(&registry_dir))
+    {
+        return Ok(Fast::Removed(prefix));
+    }
+    let all: Vec<(String, Change)> = changed
+        .iter()
+        .chain(&odd)
+        .map(|c| (c.path.clone(), c.change))
+        .collect();
+    // An invalid config means defaults here; validation reports it below.
+    let config = staged_config(&repo, index.as_ref(), &prefix)?;
+    let relative = git::relative_to_root(all, &prefix);
+    if !any_relevant(&config, relative.iter().map(|(p, _)| p.as_str())) {
+        return Ok(Fast::Irrelevant);
+    }
+    changed.retain(|c| c.not_utf8.is_none());
     let changes = git::relative_to_root(
         changed.iter().map(|c| (c.path.clone(), c.change)).collect(),
         &prefix,
     );
-    // An invalid config means defaults here; validation reports it below.
-    let config = staged_config(&repo, index.as_ref(), &prefix)?;
-    if !any_relevant(&config, changes.iter().map(|(p, _)| p.as_str())) {
-        return Ok(None);
-    }
-    Ok(Some(Commit {
+    Ok(Fast::Check(Box::new(Commit {
         repo,
         top,
         index,
         prefix,
         changed,
         changes,
-    }))
+        not_utf8: odd.into_iter().filter_map(|c| c.not_utf8).collect(),
+    })))
 }
 
 /// The staged tree as a target: what `validate --staged` reads.
@@ -116,9 +148,18 @@ impl Commit {
             prefix,
             changed,
             changes,
+            not_utf8,
         } = self;
-        // Patched files keep their mode when staged again.
+        for name in &not_utf8 {
+            writeln!(
+                err,
+                "reuse-surface: warning: skipped {name}: its name is not UTF-8, so it cannot be recorded as evidence"
+            )?;
+        }
+        // Patched files keep their mode (and sparse checkout's
+        // skip-worktree bit) when staged again.
         let executables = index.as_ref().map(Index::executables).unwrap_or_default();
+        let skip_worktree = index.as_ref().map(Index::skip_worktree).unwrap_or_default();
         let cache = Target::open_cache(&repo);
         let target = staged_target(&repo, index.as_ref(), &prefix).with_cache(cache.clone());
         drop(index);
@@ -156,6 +197,7 @@ impl Commit {
             Ok(after) => after,
             Err(_) => target.load_from(&overlay)?,
         };
+        let (outputs, overlay) = with_catalog(&after, staged, outputs, overlay);
         let report = target.check(&mut after, &overlay)?.from_repo_top(&prefix);
         report.write_problems(err, style, &after, &overlay)?;
         for u in &collected.unassigned {
@@ -172,17 +214,14 @@ impl Commit {
         }
         if !outputs.is_empty() {
             let tree = target.git_tree().expect("the staged target is a git tree");
+            // Staging first: when it fails, the working tree is untouched.
+            let kept = Kept {
+                executables: &executables,
+                skip_worktree: &skip_worktree,
+            };
+            stage(&repo, &top, tree, &outputs, &kept)?;
             update_worktree(&top, &prefix, staged, &outputs, &safe, &today, err)?;
-            stage(&repo, &top, tree, &outputs, &executables)?;
-            for p in &plan.applied {
-                writeln!(
-                    err,
-                    "reuse-surface: staged {} for {}: {}",
-                    p.kind.as_str(),
-                    p.capability_id,
-                    p.rationale
-                )?;
-            }
+            say_staged(err, &plan.applied, &outputs, &prefix)?;
         }
         if report.summary().warnings > 0 || !outputs.is_empty() {
             writeln!(err, "{}", report.summary_line(style))?;
@@ -192,6 +231,51 @@ impl Commit {
         std::mem::forget((after, target, cache));
         Ok(0)
     }
+}
+
+/// A generated catalog follows the patched entries, like the index: its
+/// new text joins the outputs (and the overlay checked) when it changed.
+fn with_catalog<'s>(
+    after: &Registry,
+    staged: &'s dyn Snapshot,
+    outputs: BTreeMap<String, Vec<u8>>,
+    overlay: Overlay<'s>,
+) -> (BTreeMap<String, Vec<u8>>, Overlay<'s>) {
+    match crate::catalog::regenerated(after, &overlay) {
+        Some(page) => {
+            let mut outputs = outputs;
+            outputs.insert(crate::catalog::CATALOG_PATH.to_string(), page);
+            let overlay = Overlay::new(staged, outputs.clone());
+            (outputs, overlay)
+        }
+        None => (outputs, overlay),
+    }
+}
+
+/// One line per staged patch, and one for a regenerated catalog.
+fn say_staged(
+    err: &mut dyn Write,
+    applied: &[crate::patches::Patch],
+    outputs: &BTreeMap<String, Vec<u8>>,
+    prefix: &str,
+) -> Result<()> {
+    for p in applied {
+        writeln!(
+            err,
+            "reuse-surface: staged {} for {}: {}",
+            p.kind.as_str(),
+            p.capability_id,
+            p.rationale
+        )?;
+    }
+    if outputs.contains_key(crate::catalog::CATALOG_PATH) {
+        writeln!(
+            err,
+            "reuse-surface: staged {prefix}{}: regenerated from the entries",
+            crate::catalog::CATALOG_PATH
+        )?;
+    }
+    Ok(())
 }
 
 /// Say why the commit is refused, and what would be applied once it is not.
@@ -380,7 +464,13 @@ fn update_worktree(
         }
     }
     if !replan.is_empty() {
-        let plan = apply::plan(&own, patches, today);
+        // A copy with unstaged edits may already list what is appended.
+        let patches: Vec<crate::patches::Patch> = patches
+            .iter()
+            .filter(|p| !already_listed(&own, p))
+            .cloned()
+            .collect();
+        let plan = apply::plan(&own, &patches, today);
         for (path, bytes) in plan.outputs(&own) {
             if replan.contains(&path.as_str()) {
                 files.push(PendingFile {
@@ -393,22 +483,49 @@ fn update_worktree(
     write_batch(&files, || Ok(()))
 }
 
+/// Whether an append patch adds what `own` (a working-tree copy) already
+/// lists: appending it again would repeat the item.
+fn already_listed(own: &Registry, p: &crate::patches::Patch) -> bool {
+    use crate::patches::PatchKind;
+    let (Some(value), Some(field)) = (&p.append, &p.field_path) else {
+        return false;
+    };
+    let Some((_, e)) = own.valid_entries().find(|(_, e)| e.id == p.capability_id) else {
+        return false;
+    };
+    match p.kind {
+        PatchKind::ArtifactAppend => e.availability.current_artifacts.contains(value),
+        PatchKind::EvidenceAppend => field
+            .strip_prefix("evidence.")
+            .is_some_and(|kind| e.evidence(kind).contains(value)),
+        _ => false,
+    }
+}
+
+/// What a restaged file keeps of its index entry.
+struct Kept<'a> {
+    executables: &'a BTreeSet<String>,
+    skip_worktree: &'a BTreeSet<String>,
+}
+
 /// Stage the patched files: a symlinked registry file is patched at its
-/// target, and a file keeps its exec bit (see [`git::stage_files`] for
-/// how the index is updated, also during `git commit PATH`).
+/// target, and a file keeps its exec bit and skip-worktree bit (see
+/// [`git::stage_files`] for how the index is updated, also during `git
+/// commit PATH`).
 fn stage(
     repo: &Repo,
     top: &Path,
     staged: &GitTree,
     outputs: &BTreeMap<String, Vec<u8>>,
-    executables: &BTreeSet<String>,
+    kept: &Kept,
 ) -> Result<()> {
     let files: Vec<StagedFile> = outputs
         .iter()
         .filter_map(|(path, bytes)| {
             let path = staged.content_path(path)?;
             Some(StagedFile {
-                executable: executables.contains(&path),
+                executable: kept.executables.contains(&path),
+                skip_worktree: kept.skip_worktree.contains(&path),
                 path,
                 bytes: bytes.clone(),
             })

@@ -14,6 +14,8 @@
 //! re-read as exactly the merged data, the driver runs `git merge-file` on
 //! the same files instead and returns its result.
 
+mod formatting;
+mod lines;
 mod order;
 mod plan;
 mod render;
@@ -106,6 +108,29 @@ pub enum Outcome {
 
 /// Merge three decoded texts (byte-order marks already removed).
 pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outcome {
+    merge_text_noted(base, ours, theirs, opts).0
+}
+
+/// [`merge_text`], with the notes of what the merge settled on its own (a
+/// derived index field both sides changed: ours kept), one line each.
+pub fn merge_text_noted(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    opts: &Options,
+) -> (Outcome, Vec<String>) {
+    let mut notes = Vec::new();
+    let outcome = merge_planned(base, ours, theirs, opts, &mut notes);
+    (outcome, notes)
+}
+
+fn merge_planned(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    opts: &Options,
+    notes: &mut Vec<String>,
+) -> Outcome {
     if ours == theirs || base == theirs {
         return Outcome::Merged {
             text: ours.to_string(),
@@ -134,7 +159,7 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outco
         block::Kind::Scalar(v) if v.is_null() && b.root.style == block::Style::Empty => None,
         _ => return fallback("base is not a mapping at the top".into()),
     };
-    let mut merger = plan::Merger::new(&opts.keys);
+    let mut merger = plan::Merger::new(opts, [base, ours, theirs]);
     let m = merger.value(
         b_root,
         &o.root,
@@ -144,6 +169,7 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outco
             col: 0,
         },
     );
+    notes.append(&mut merger.notes);
     let mut renderer = render::Renderer {
         ours,
         theirs,
@@ -174,6 +200,11 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outco
                 .into(),
         );
     }
+    let text = if conflicts == 0 {
+        formatting::with_theirs_formatting(base, text, theirs)
+    } else {
+        text
+    };
     Outcome::Merged { text, conflicts }
 }
 
@@ -303,6 +334,23 @@ pub fn configured_keys(config: &Path) -> BTreeMap<String, String> {
     keys
 }
 
+/// The config of the registry holding the merged file `path` (git's `%P`,
+/// relative to the top of the work tree): `X/registry/indexes/F.yaml`
+/// reads `X/registry/config.yaml`, so a registry below the top level gets
+/// its own keys. Without a path of that shape: `registry/config.yaml`.
+pub fn config_beside(path: Option<&str>) -> std::path::PathBuf {
+    let registry = path
+        .map(Path::new)
+        .and_then(Path::parent)
+        .filter(|indexes| indexes.file_name().is_some_and(|n| n == "indexes"))
+        .and_then(Path::parent)
+        .filter(|dir| !dir.as_os_str().is_empty());
+    match registry {
+        Some(dir) => dir.join("config.yaml"),
+        None => Path::new(crate::model::CONFIG_PATH).to_path_buf(),
+    }
+}
+
 /// Merge `ours` with `theirs` against `base`, writing the result into
 /// `ours`; returns git's expected exit code (0 clean, 1 conflicts).
 pub fn merge_driver(
@@ -357,7 +405,7 @@ pub fn merge_driver_with_labels(
         marker_size,
         labels,
         diff3: false,
-        keys: configured_keys(Path::new("registry/config.yaml")),
+        keys: configured_keys(&config_beside(path)),
     };
     let mut outcome = guarded_merge(b, o, t, &opts);
     if matches!(outcome, Outcome::Merged { conflicts: 1.., .. })
@@ -391,14 +439,23 @@ pub fn merge_driver_with_labels(
 }
 
 /// [`merge_text`], with a bug that panics turned into a fallback to git's
-/// merge instead of a crashed driver.
+/// merge instead of a crashed driver. What the merge settled on its own is
+/// printed on stderr when its result is used (once: not again on the
+/// diff3-style rerun).
 fn guarded_merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Outcome {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        merge_text(base, ours, theirs, opts)
+    let (outcome, notes) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        merge_text_noted(base, ours, theirs, opts)
     }))
-    .unwrap_or_else(|_| Outcome::Fallback {
-        reason: "internal error in the structural merge".into(),
-    })
+    .unwrap_or_else(|_| {
+        let reason = "internal error in the structural merge".into();
+        (Outcome::Fallback { reason }, Vec::new())
+    });
+    if matches!(outcome, Outcome::Merged { .. }) && !opts.diff3 {
+        for note in notes {
+            eprintln!("reuse-surface merge-driver: {note}");
+        }
+    }
+    outcome
 }
 
 /// git's own line merge of the same three files, written atomically into

@@ -4,8 +4,12 @@
 //! is replaced by theirs' node or a computed scalar, has entries or items
 //! added, removed or reordered, or is in conflict.
 
+mod derived;
+mod identity;
+mod unkeyed;
+
 use super::order::{self, El};
-use super::{FastMap, FastSet};
+use super::{FastMap, FastSet, Options};
 use crate::yaml::block::{Entry, Item, Kind, Node, Style, node_eq};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -58,63 +62,98 @@ pub enum MergedNode<'a> {
     /// Both sides changed the node incompatibly: the parent writes the
     /// entry or item holding it as a conflict.
     Conflict,
-}
-
-/// One entry of a merged mapping, in output order: an entry of ours kept
-/// (with its merged value), an entry only theirs added, or a conflict.
-/// `o` indexes ours' entries (an index, so the renderer can find the
-/// entry's text); `t` and `b` are the matching entries of theirs and base,
-/// when they exist.
-#[derive(Debug)]
-pub enum MergedEntry<'a> {
-    Keep {
-        o: usize,
-        t: Option<&'a Entry<'a>>,
-        b: Option<&'a Entry<'a>>,
-        m: MergedNode<'a>,
-    },
-    Add(&'a Entry<'a>),
-    Conflict {
-        o: Option<usize>,
-        t: Option<&'a Entry<'a>>,
-        b: Option<&'a Entry<'a>>,
+    /// Ours is a block sequence the merge cannot key; `text` (its lines
+    /// merged three-way, in ours' columns and line ending, with
+    /// `conflicts` marker blocks) replaces its lines. `value` is what a
+    /// clean `text` holds, for the read-back check.
+    Lines {
+        text: String,
+        conflicts: usize,
+        value: Option<Value>,
     },
 }
 
-/// One item of a merged sequence, like [`MergedEntry`] for a mapping's
-/// entries; its own type because items and entries lay out differently
-/// (an [`Item`] starts at its dash, an [`Entry`] at its key).
+/// One element of a merged mapping or sequence, in output order: an
+/// element of ours kept (with its merged value), an element only theirs
+/// added, or a conflict. `o` indexes ours' elements (an index, so the
+/// renderer can find the element's text); `t` and `b` are the matching
+/// elements of theirs and base, when they exist. `E` is [`Entry`] or
+/// [`Item`]: the merge decides the same way for both, and the type keeps
+/// them apart because they lay out differently (an [`Item`] starts at its
+/// dash, an [`Entry`] at its key).
 #[derive(Debug)]
-pub enum MergedItem<'a> {
+pub enum Merged<'a, E> {
     Keep {
         o: usize,
-        t: Option<&'a Item<'a>>,
-        b: Option<&'a Item<'a>>,
+        t: Option<&'a E>,
+        b: Option<&'a E>,
         m: MergedNode<'a>,
     },
-    Add(&'a Item<'a>),
+    Add(&'a E),
     Conflict {
         o: Option<usize>,
-        t: Option<&'a Item<'a>>,
-        b: Option<&'a Item<'a>>,
+        t: Option<&'a E>,
+        b: Option<&'a E>,
     },
+}
+
+/// One entry of a merged mapping.
+pub type MergedEntry<'a> = Merged<'a, Entry<'a>>;
+
+/// One item of a merged sequence.
+pub type MergedItem<'a> = Merged<'a, Item<'a>>;
+
+/// What the merge needs of an entry or an item: its value, and its value
+/// as theirs' node (which also says where its text sits in theirs' file).
+pub trait Element<'a> {
+    fn node(&'a self) -> &'a Node<'a>;
+    fn theirs(&'a self) -> TheirsNode<'a>;
+}
+
+impl<'a> Element<'a> for Entry<'a> {
+    fn node(&'a self) -> &'a Node<'a> {
+        &self.value
+    }
+    fn theirs(&'a self) -> TheirsNode<'a> {
+        TheirsNode::entry(self)
+    }
+}
+
+impl<'a> Element<'a> for Item<'a> {
+    fn node(&'a self) -> &'a Node<'a> {
+        &self.value
+    }
+    fn theirs(&'a self) -> TheirsNode<'a> {
+        TheirsNode::item(self)
+    }
 }
 
 /// Walks the three trees. `keys` maps the dotted path of a list (mapping
 /// keys only, list levels skipped: `capabilities`, `modules.instances`) to
-/// the field identifying its rows; `id` when absent.
+/// the field identifying its rows; `id` when absent. `texts` are base's,
+/// ours' and theirs' texts, read only for lists merged by lines.
 pub struct Merger<'a, 'k> {
     keys: &'k BTreeMap<String, String>,
+    opts: &'k Options,
+    texts: [&'a str; 3],
     path: Vec<&'a str>,
+    /// Ours' row of a keyed list being merged (for messages).
+    row: Option<&'a Node<'a>>,
+    /// What the merge decided on its own that the user should hear of.
+    pub notes: Vec<String>,
 }
 
 const DEFAULT_KEY: &str = "id";
 
 impl<'a, 'k> Merger<'a, 'k> {
-    pub fn new(keys: &'k BTreeMap<String, String>) -> Self {
+    pub fn new(opts: &'k Options, texts: [&'a str; 3]) -> Self {
         Merger {
-            keys,
+            keys: &opts.keys,
+            opts,
+            texts,
             path: Vec::new(),
+            row: None,
+            notes: Vec::new(),
         }
     }
 
@@ -221,35 +260,11 @@ impl<'a, 'k> Merger<'a, 'k> {
             let te = ti_of.get(tes, &oe.key);
             let be = bi_of.get(bes, &oe.key);
             self.path.push(oe.key.as_ref());
-            let el = match (te, be) {
-                (Some(te), _) => {
-                    match self.value(be.map(|e| &e.value), &oe.value, TheirsNode::entry(te)) {
-                        MergedNode::Conflict => Some(MergedEntry::Conflict {
-                            o: Some(oi),
-                            t: Some(te),
-                            b: be,
-                        }),
-                        m => Some(MergedEntry::Keep {
-                            o: oi,
-                            t: Some(te),
-                            b: be,
-                            m,
-                        }),
-                    }
-                }
-                (None, Some(be)) if node_eq(&be.value, &oe.value) => None,
-                (None, Some(be)) => Some(MergedEntry::Conflict {
-                    o: Some(oi),
-                    t: None,
-                    b: Some(be),
-                }),
-                (None, None) => Some(MergedEntry::Keep {
-                    o: oi,
-                    t: None,
-                    b: None,
-                    m: MergedNode::Same,
-                }),
+            let el = match te {
+                Some(te) => Some(self.both_have(oi, oe, te, be)),
+                None => ours_only(oi, oe, be),
             };
+            let el = el.and_then(|el| self.settle_derived(el));
             self.path.pop();
             per_ours.push(el);
         }
@@ -262,16 +277,11 @@ impl<'a, 'k> Merger<'a, 'k> {
                 anchor = oi + 1;
                 continue;
             }
-            let el = match bi_of.get(bes, &te.key) {
-                Some(be) if node_eq(&be.value, &te.value) => continue,
-                Some(be) => MergedEntry::Conflict {
-                    o: None,
-                    t: Some(te),
-                    b: Some(be),
-                },
-                None => MergedEntry::Add(te),
-            };
-            after[anchor].push(el);
+            self.path.push(te.key.as_ref());
+            let el =
+                theirs_only(te, bi_of.get(bes, &te.key)).and_then(|el| self.settle_derived(el));
+            self.path.pop();
+            after[anchor].extend(el);
         }
         let mut out = Vec::with_capacity(oes.len() + 4);
         let mut after = after.into_iter();
@@ -280,17 +290,27 @@ impl<'a, 'k> Merger<'a, 'k> {
             out.extend(el);
             out.extend(more);
         }
-        let unchanged = out.len() == oes.len()
-            && out.iter().enumerate().all(
-                |(i, e)| matches!(e, MergedEntry::Keep { o, m: MergedNode::Same, .. } if *o == i),
-            );
-        if unchanged {
+        if is_ours_unchanged(&out, oes.len()) {
             MergedNode::Same
         } else {
             MergedNode::Map(out)
         }
     }
 
+    /// The field identifying the rows of the list at the current path.
+    fn row_key_field(&self) -> &'k str {
+        if self.keys.is_empty() {
+            DEFAULT_KEY
+        } else {
+            self.keys
+                .get(&self.path.join("."))
+                .map_or(DEFAULT_KEY, String::as_str)
+        }
+    }
+
+    /// A sequence merges row by row when every item of all three sides has
+    /// a distinct key (its key field, or the scalar itself); otherwise see
+    /// [`unkeyed`].
     fn seq(
         &mut self,
         b: Option<&'a Node<'a>>,
@@ -299,148 +319,204 @@ impl<'a, 'k> Merger<'a, 'k> {
     ) -> MergedNode<'a> {
         let (ois, tis) = (o.items(), t.node.items());
         let bis = b.map_or(&[][..], |b| b.items());
-        let field = if self.keys.is_empty() {
-            DEFAULT_KEY
-        } else {
-            self.keys
-                .get(&self.path.join("."))
-                .map_or(DEFAULT_KEY, String::as_str)
+        let field = self.row_key_field();
+        let Some(mut keys) = ListKeys::of(ois, tis, bis, field) else {
+            return self.unkeyed(b, o, t);
         };
-        let row_keys = |items: &'a [Item<'a>]| keys_of(items, |n| row_key(n, field));
-        let scalar_keys = |items: &'a [Item<'a>]| keys_of(items, scalar_key);
-        let (keys, rows) = match (row_keys(ois), row_keys(tis), row_keys(bis)) {
-            (Some(ok), Some(tk), Some(bk)) => (Some((ok, tk, bk)), true),
-            _ => match (scalar_keys(ois), scalar_keys(tis), scalar_keys(bis)) {
-                (Some(ok), Some(tk), Some(bk)) => (Some((ok, tk, bk)), false),
-                _ => (None, false),
-            },
-        };
-        let Some((okeys, tkeys, bkeys)) = keys else {
-            // Not a keyed list: a value like any other.
-            if node_eq(o, t.node) {
-                return MergedNode::Same;
-            }
-            if b.is_some_and(|b| node_eq(b, o)) {
-                return MergedNode::Take(t);
-            }
-            if b.is_some_and(|b| node_eq(b, t.node)) {
-                return MergedNode::Same;
-            }
-            return MergedNode::Conflict;
-        };
-        let bpos: FastMap<&str, usize> = bkeys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_ref(), i))
-            .collect();
-        let tpos: FastMap<&str, usize> = tkeys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_ref(), i))
-            .collect();
-        let opos: FastMap<&str, usize> = okeys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_ref(), i))
-            .collect();
+        identity::follow_renames(&mut keys, ois, tis, bis, field);
+        let clashes = identity::case_clashes(&keys);
+        let (bpos, tpos, opos) = (
+            order::positions(&keys.base),
+            order::positions(&keys.theirs),
+            order::positions(&keys.ours),
+        );
         let mut els: Vec<El<'a, '_>> = Vec::with_capacity(ois.len() + 8);
-        for (oi, key) in okeys.iter().enumerate() {
+        for (oi, key) in keys.ours.iter().enumerate() {
             let (on, bi) = (&ois[oi], bpos.get(key.as_ref()).map(|&i| &bis[i]));
-            let el = match tpos.get(key.as_ref()).map(|&i| &tis[i]) {
-                Some(ti) => {
-                    let item = if !rows || node_eq(&on.value, &ti.value) {
-                        MergedItem::Keep {
-                            o: oi,
-                            t: Some(ti),
-                            b: bi,
-                            m: MergedNode::Same,
-                        }
-                    } else if bi.is_none() {
-                        // The same new key added differently on both sides.
-                        MergedItem::Conflict {
-                            o: Some(oi),
-                            t: Some(ti),
-                            b: None,
-                        }
-                    } else {
-                        match self.value(bi.map(|i| &i.value), &on.value, TheirsNode::item(ti)) {
-                            MergedNode::Conflict => MergedItem::Conflict {
-                                o: Some(oi),
-                                t: Some(ti),
-                                b: bi,
-                            },
-                            m => MergedItem::Keep {
-                                o: oi,
-                                t: Some(ti),
-                                b: bi,
-                                m,
-                            },
-                        }
-                    };
-                    El {
-                        key,
-                        oi: Some(oi),
-                        ti: tpos.get(key.as_ref()).copied(),
-                        item,
-                    }
-                }
-                None => match bi {
-                    Some(bi) if node_eq(&bi.value, &on.value) => continue,
-                    Some(bi) => El {
-                        key,
-                        oi: Some(oi),
-                        ti: None,
-                        item: MergedItem::Conflict {
-                            o: Some(oi),
-                            t: None,
-                            b: Some(bi),
-                        },
-                    },
-                    None => El {
-                        key,
-                        oi: Some(oi),
-                        ti: None,
-                        item: MergedItem::Keep {
-                            o: oi,
-                            t: None,
-                            b: None,
-                            m: MergedNode::Same,
-                        },
-                    },
+            let clash = clashes.iter().find(|c| c.0 == oi).map(|c| c.1);
+            let ti = tpos.get(key.as_ref()).copied().or(clash);
+            let item = match (ti, clash) {
+                (Some(ti), Some(_)) => MergedItem::Conflict {
+                    o: Some(oi),
+                    t: Some(&tis[ti]),
+                    b: None,
                 },
-            };
-            els.push(el);
-        }
-        for (ti, key) in tkeys.iter().enumerate() {
-            if opos.contains_key(key.as_ref()) {
-                continue;
-            }
-            let tn = &tis[ti];
-            let item = match bpos.get(key.as_ref()).map(|&i| &bis[i]) {
-                Some(bi) if node_eq(&bi.value, &tn.value) => continue,
-                Some(bi) => MergedItem::Conflict {
-                    o: None,
-                    t: Some(tn),
-                    b: Some(bi),
+                (Some(ti), None) => self.both_have_row(oi, on, &tis[ti], bi, keys.rows),
+                (None, _) => match ours_only(oi, on, bi) {
+                    Some(item) => item,
+                    None => continue,
                 },
-                None => MergedItem::Add(tn),
             };
             els.push(El {
                 key,
-                oi: None,
-                ti: Some(ti),
+                oi: Some(oi),
+                ti,
                 item,
             });
         }
-        let items = order::order(els, &bkeys, &okeys, &tkeys);
-        let unchanged = items.len() == ois.len()
-            && items.iter().enumerate().all(
-                |(i, e)| matches!(e, MergedItem::Keep { o, m: MergedNode::Same, .. } if *o == i),
-            );
-        if unchanged {
+        for (ti, key) in keys.theirs.iter().enumerate() {
+            if opos.contains_key(key.as_ref()) || clashes.iter().any(|c| c.1 == ti) {
+                continue;
+            }
+            let bi = bpos.get(key.as_ref()).map(|&i| &bis[i]);
+            if let Some(item) = theirs_only(&tis[ti], bi) {
+                els.push(El {
+                    key,
+                    oi: None,
+                    ti: Some(ti),
+                    item,
+                });
+            }
+        }
+        let items = order::order(els, &keys.base, &keys.ours, &keys.theirs);
+        if is_ours_unchanged(&items, ois.len()) {
             MergedNode::Same
         } else {
             MergedNode::Seq(items)
+        }
+    }
+
+    /// An element ours and theirs both have: its values merge, and a
+    /// conflict inside makes the whole element a conflict.
+    fn both_have<E: Element<'a>>(
+        &mut self,
+        oi: usize,
+        oe: &'a E,
+        te: &'a E,
+        be: Option<&'a E>,
+    ) -> Merged<'a, E> {
+        match self.value(be.map(|e| e.node()), oe.node(), te.theirs()) {
+            MergedNode::Conflict => Merged::Conflict {
+                o: Some(oi),
+                t: Some(te),
+                b: be,
+            },
+            m => Merged::Keep {
+                o: oi,
+                t: Some(te),
+                b: be,
+                m,
+            },
+        }
+    }
+
+    /// A list item ours and theirs both have: equal items (and scalars,
+    /// which are their own key) stay; a row both sides added differently
+    /// is a conflict; otherwise the rows merge like [`Self::both_have`].
+    fn both_have_row(
+        &mut self,
+        oi: usize,
+        on: &'a Item<'a>,
+        ti: &'a Item<'a>,
+        bi: Option<&'a Item<'a>>,
+        rows: bool,
+    ) -> MergedItem<'a> {
+        if !rows || node_eq(&on.value, &ti.value) {
+            MergedItem::Keep {
+                o: oi,
+                t: Some(ti),
+                b: bi,
+                m: MergedNode::Same,
+            }
+        } else if bi.is_none() {
+            // The same new key added differently on both sides.
+            MergedItem::Conflict {
+                o: Some(oi),
+                t: Some(ti),
+                b: None,
+            }
+        } else {
+            let outer = self.row.replace(&on.value);
+            let merged = self.both_have(oi, on, ti, bi);
+            self.row = outer;
+            merged
+        }
+    }
+}
+
+/// An element only ours has: ours added it (kept), or theirs deleted it
+/// (dropped when ours left it as base had it, a conflict when ours
+/// changed it).
+fn ours_only<'a, E: Element<'a>>(oi: usize, oe: &'a E, be: Option<&'a E>) -> Option<Merged<'a, E>> {
+    match be {
+        Some(be) if node_eq(be.node(), oe.node()) => None,
+        Some(be) => Some(Merged::Conflict {
+            o: Some(oi),
+            t: None,
+            b: Some(be),
+        }),
+        None => Some(Merged::Keep {
+            o: oi,
+            t: None,
+            b: None,
+            m: MergedNode::Same,
+        }),
+    }
+}
+
+/// An element only theirs has: theirs added it (added), or ours deleted
+/// it (dropped when theirs left it as base had it, a conflict when theirs
+/// changed it).
+fn theirs_only<'a, E: Element<'a>>(te: &'a E, be: Option<&'a E>) -> Option<Merged<'a, E>> {
+    match be {
+        Some(be) if node_eq(be.node(), te.node()) => None,
+        Some(be) => Some(Merged::Conflict {
+            o: None,
+            t: Some(te),
+            b: Some(be),
+        }),
+        None => Some(Merged::Add(te)),
+    }
+}
+
+/// Whether the merged elements are exactly ours' `ours_len` elements, in
+/// ours' order and unchanged: then the node is [`MergedNode::Same`].
+fn is_ours_unchanged<E>(merged: &[Merged<'_, E>], ours_len: usize) -> bool {
+    merged.len() == ours_len
+        && merged
+            .iter()
+            .enumerate()
+            .all(|(i, e)| matches!(e, Merged::Keep { o, m: MergedNode::Same, .. } if *o == i))
+}
+
+/// The keys of a keyed list's items on each side; `rows` says they are
+/// rows' key fields rather than scalars that are their own key.
+struct ListKeys<'a> {
+    ours: Vec<Cow<'a, str>>,
+    theirs: Vec<Cow<'a, str>>,
+    base: Vec<Cow<'a, str>>,
+    rows: bool,
+}
+
+impl<'a> ListKeys<'a> {
+    /// Rows keyed by `field` on all three sides, else scalars on all three,
+    /// else `None`.
+    fn of(
+        ois: &'a [Item<'a>],
+        tis: &'a [Item<'a>],
+        bis: &'a [Item<'a>],
+        field: &str,
+    ) -> Option<Self> {
+        let row_keys = |items: &'a [Item<'a>]| keys_of(items, |n| row_key(n, field));
+        if let (Some(ours), Some(theirs), Some(base)) =
+            (row_keys(ois), row_keys(tis), row_keys(bis))
+        {
+            return Some(ListKeys {
+                ours,
+                theirs,
+                base,
+                rows: true,
+            });
+        }
+        let scalar_keys = |items: &'a [Item<'a>]| keys_of(items, scalar_key);
+        match (scalar_keys(ois), scalar_keys(tis), scalar_keys(bis)) {
+            (Some(ours), Some(theirs), Some(base)) => Some(ListKeys {
+                ours,
+                theirs,
+                base,
+                rows: false,
+            }),
+            _ => None,
         }
     }
 }
@@ -490,12 +566,18 @@ fn keys_of<'a>(
     keys.iter().all(|k| seen.insert(k.as_ref())).then_some(keys)
 }
 
-/// A row's identity: its key field, when it is a scalar.
+/// A row's identity: its key field, when it is a scalar; also in a row
+/// the scanner keeps whole (a flow mapping holding a collection).
 fn row_key<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
-    if !matches!(node.kind, Kind::Map(_)) {
-        return None;
+    match &node.kind {
+        Kind::Map(_) => scalar_key(&node.get(field)?.value),
+        Kind::Opaque(v) => match v.get(field)? {
+            Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+            Value::Array(_) | Value::Object(_) => None,
+            other => Some(Cow::Owned(format!("\u{0}{other}"))),
+        },
+        _ => None,
     }
-    scalar_key(&node.get(field)?.value)
 }
 
 /// A scalar's identity in an ordered set. Strings are themselves, so

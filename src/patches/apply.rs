@@ -85,13 +85,77 @@ fn field_segs(field_path: &str) -> Vec<Seg> {
 /// cannot be applied are skipped with a reason; the rest edit in place.
 pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
     let mut plan = Plan::default();
+    // Entry-level patches first: index rows are derived from entries.
+    let entry_edits = plan_entry_patches(reg, patches, today, &mut plan);
+    let edited = EditedEntries::of(&entry_edits);
+    let index_patches: Vec<&Patch> = patches.iter().filter(|p| p.kind.targets_index()).collect();
+    let follow_ups = index_follow_ups(reg, &index_patches, &edited);
+    plan_index_patches(
+        reg,
+        index_patches,
+        &follow_ups,
+        &edited.rederived,
+        &mut plan,
+    );
+    for (path, edit) in entry_edits {
+        let new = edit.text();
+        plan.files.insert(path, (edit.old, new));
+    }
+    plan
+}
+
+/// Applies the index patches asked for and then the `follow_ups` to one
+/// editor of the index, recording the asked-for ones as applied or
+/// skipped in `plan` (a follow-up is reported only when it fails).
+fn plan_index_patches(
+    reg: &Registry,
+    index_patches: Vec<&Patch>,
+    follow_ups: &[Patch],
+    rederived: &BTreeMap<String, IndexRow>,
+    plan: &mut Plan,
+) {
+    if index_patches.is_empty() && follow_ups.is_empty() {
+        return;
+    }
+    let Some(source) = reg.index_source.as_ref() else {
+        return;
+    };
+    let mut editor = Editor::new(source.text.as_str());
+    let mut rows: Vec<IndexRow> = reg
+        .index
+        .as_ref()
+        .map(|i| i.capabilities.clone())
+        .unwrap_or_default();
+    for patch in index_patches.into_iter().chain(follow_ups.iter()) {
+        match apply_index_patch(&mut editor, &mut rows, patch, rederived) {
+            Ok(()) => {
+                if !follow_ups.iter().any(|p| std::ptr::eq(p, patch)) {
+                    plan.applied.push(patch.clone());
+                }
+            }
+            Err(e) => plan.skipped.push((patch.clone(), e)),
+        }
+    }
+    plan.files.insert(
+        INDEX_PATH.to_string(),
+        (source.text.clone(), editor.into_text()),
+    );
+}
+
+/// Applies the entry-level patches, each to an editor of its entry's
+/// front matter (one per file, shared by its patches), recording each
+/// patch as applied or skipped in `plan`; returns the editors by path.
+fn plan_entry_patches(
+    reg: &Registry,
+    patches: &[Patch],
+    today: &str,
+    plan: &mut Plan,
+) -> BTreeMap<String, EntryEdit> {
     let path_of: BTreeMap<&str, &str> = reg
         .valid_entries()
         .map(|(p, e)| (e.id.as_str(), p))
         .collect();
     let mut entry_edits: BTreeMap<String, EntryEdit> = BTreeMap::new();
-
-    // Entry-level patches first: index rows are derived from entries.
     for patch in patches.iter().filter(|p| !p.kind.targets_index()) {
         if !patch.within_allow_list() {
             plan.skipped.push((
@@ -120,25 +184,46 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
             Err(e) => plan.skipped.push((patch.clone(), e)),
         }
     }
+    entry_edits
+}
 
-    // Entries edited above may change derived fields: re-derive their rows.
-    let mut rederived: BTreeMap<String, IndexRow> = BTreeMap::new();
-    let mut newest_edited: Option<String> = None;
-    for (path, edit) in &entry_edits {
-        let (loaded, problems) = registry::parse_entry(path, edit.text().as_bytes());
-        if let (Some(e), true) = (loaded.entry, problems.is_empty()) {
-            rederived.insert(e.id.clone(), e.derive_row(path));
-            newest_edited = newest_edited.max(e.updated.clone());
+/// What the entries edited in this batch now derive: their index rows by
+/// id, and the newest `updated` among them.
+struct EditedEntries {
+    rederived: BTreeMap<String, IndexRow>,
+    newest: Option<String>,
+}
+
+impl EditedEntries {
+    /// Re-parses each edited entry; one that no longer parses cleanly
+    /// derives nothing.
+    fn of(entry_edits: &BTreeMap<String, EntryEdit>) -> Self {
+        let mut rederived: BTreeMap<String, IndexRow> = BTreeMap::new();
+        let mut newest: Option<String> = None;
+        for (path, edit) in entry_edits {
+            let (loaded, problems) = registry::parse_entry(path, edit.text().as_bytes());
+            if let (Some(e), true) = (loaded.entry, problems.is_empty()) {
+                rederived.insert(e.id.clone(), e.derive_row(path));
+                newest = newest.max(e.updated.clone());
+            }
         }
+        EditedEntries { rederived, newest }
     }
+}
 
-    let index_patches: Vec<&Patch> = patches.iter().filter(|p| p.kind.targets_index()).collect();
-    let follow_ups: Vec<Patch> = reg
-        .index
+/// Entries edited in this batch whose row now drifts get a `vector_sync`
+/// (unless the batch has one for them), and a newer entry date bumps the
+/// index's date: the patches a person did not ask for but the edit needs.
+fn index_follow_ups(
+    reg: &Registry,
+    index_patches: &[&Patch],
+    edited: &EditedEntries,
+) -> Vec<Patch> {
+    reg.index
         .iter()
         .flat_map(|i| &i.capabilities)
         .filter_map(|row| {
-            let derived = rederived.get(&row.id)?;
+            let derived = edited.rederived.get(&row.id)?;
             let drift = row.drift(derived);
             if drift.is_empty()
                 || index_patches
@@ -152,37 +237,12 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
             p.set = Some(serde_json::json!({}));
             Some(p)
         })
-        .chain(index_date_follow_up(reg, &index_patches, newest_edited))
-        .collect();
-    if (!index_patches.is_empty() || !follow_ups.is_empty())
-        && let Some(source) = reg.index_source.as_ref()
-    {
-        let mut editor = Editor::new(source.text.as_str());
-        let mut rows: Vec<IndexRow> = reg
-            .index
-            .as_ref()
-            .map(|i| i.capabilities.clone())
-            .unwrap_or_default();
-        for patch in index_patches.into_iter().chain(follow_ups.iter()) {
-            match apply_index_patch(&mut editor, &mut rows, patch, &rederived) {
-                Ok(()) => {
-                    if !follow_ups.iter().any(|p| std::ptr::eq(p, patch)) {
-                        plan.applied.push(patch.clone());
-                    }
-                }
-                Err(e) => plan.skipped.push((patch.clone(), e)),
-            }
-        }
-        plan.files.insert(
-            INDEX_PATH.to_string(),
-            (source.text.clone(), editor.into_text()),
-        );
-    }
-    for (path, edit) in entry_edits {
-        let new = edit.text();
-        plan.files.insert(path, (edit.old, new));
-    }
-    plan
+        .chain(index_date_follow_up(
+            reg,
+            index_patches,
+            edited.newest.clone(),
+        ))
+        .collect()
 }
 
 /// A batch that dates an entry later than the index (a promotion sets the
@@ -417,7 +477,8 @@ pub fn commit(
     plan: &Plan,
     base: &dyn crate::snapshot::Snapshot,
 ) -> crate::Result<Option<Vec<crate::diagnostics::Problem>>> {
-    let outputs = plan.outputs(reg);
+    let mut outputs = plan.outputs(reg);
+    with_catalog(reg, &mut outputs, base)?;
     if outputs.is_empty() {
         return Ok(None);
     }
@@ -434,6 +495,30 @@ pub fn commit(
         Ok(())
     })?;
     Ok(after)
+}
+
+/// Add the regenerated `registry/CATALOG.md` to `outputs` when `base`
+/// holds a generated page that the patched registry no longer matches
+/// (SPEC's derived views are kept in step with the entries, as the index
+/// is). Reads the patched registry only when there is a page.
+pub fn with_catalog(
+    reg: &Registry,
+    outputs: &mut BTreeMap<String, Vec<u8>>,
+    base: &dyn crate::snapshot::Snapshot,
+) -> crate::Result<()> {
+    if !crate::catalog::has_generated_page(base) {
+        return Ok(());
+    }
+    let page = if outputs.is_empty() {
+        crate::catalog::regenerated(reg, base)
+    } else {
+        let overlay = crate::snapshot::Overlay::new(base, outputs.clone());
+        crate::catalog::regenerated(&registry::load(&overlay)?, base)
+    };
+    if let Some(page) = page {
+        outputs.insert(crate::catalog::CATALOG_PATH.to_string(), page);
+    }
+    Ok(())
 }
 
 /// Whether the planned result may be written: the edited files must parse

@@ -211,6 +211,9 @@ impl SignalRules {
             }
             b.build().expect("built-in globs")
         };
+        // A rule whose glob does not compile matches nothing here; loading
+        // the config reports it (`config::signal_problems`) and falls back
+        // to the defaults, so this only skips it in a config read unchecked.
         let extra = config
             .signals
             .iter()
@@ -283,7 +286,7 @@ fn owners<'a>(
 }
 
 /// Every valid entry with its `surface` globs compiled (an invalid glob
-/// matches nothing; the checks report it).
+/// matches nothing; the checks report it as a `schema` error at the glob).
 fn surface_sets(reg: &Registry) -> Vec<(&str, &Entry, GlobSet)> {
     reg.valid_entries()
         .map(|(p, e)| {

@@ -79,6 +79,8 @@ pub struct Target {
     prefix: String,
     tree: Tree,
     cache: Option<Rc<BlobCache>>,
+    /// The staged tree deletes the whole registry HEAD has: nothing to load.
+    removed: bool,
 }
 
 /// The tree a target reads.
@@ -117,9 +119,21 @@ impl Target {
                 prefix
             }
             None => {
+                let cwd_rel = repo.prefix_of(cwd);
                 let paths = entries.keys().map(String::as_str);
-                registry_prefix(paths, &repo.prefix_of(cwd))
-                    .ok_or_else(|| no_registry_found(cwd, &label))?
+                match registry_prefix(paths, &cwd_rel) {
+                    Some(prefix) => prefix,
+                    None if *which == Which::Staged => {
+                        let Some(prefix) = removed_registry(&repo, &entries, &cwd_rel)? else {
+                            return Err(no_registry_found(cwd, &label));
+                        };
+                        eprintln!("{}", removed_note(&prefix));
+                        let mut target = Self::in_tree(&repo, entries, &prefix, label);
+                        target.removed = true;
+                        return Ok(target);
+                    }
+                    None => return Err(no_registry_found(cwd, &label)),
+                }
             }
         };
         Ok(Self::in_tree(&repo, entries, &prefix, label))
@@ -154,11 +168,13 @@ impl Target {
     /// The working tree under a registry root.
     pub fn work_tree(root: PathBuf) -> Result<Target> {
         let snap = WorkTree::new(&root)?;
+        crate::atomic::sweep_git_temps(&root);
         Ok(Target {
             root,
             prefix: String::new(),
             tree: Tree::Work(snap),
             cache: None,
+            removed: false,
         })
     }
 
@@ -170,15 +186,18 @@ impl Target {
         prefix: &str,
         label: String,
     ) -> Target {
-        let root = repo
-            .workdir()
-            .map(|top| top.join(prefix))
-            .unwrap_or_default();
+        let top = repo.workdir().ok();
+        // A killed run's temporaries go before anything is read or written.
+        if let Some(top) = &top {
+            crate::atomic::sweep_git_temps(top);
+        }
+        let root = top.map(|top| top.join(prefix)).unwrap_or_default();
         Target {
             root,
             prefix: prefix.to_string(),
             tree: Tree::Git(Box::new(GitTree::with_prefix(repo, entries, prefix, label))),
             cache: None,
+            removed: false,
         }
     }
 
@@ -226,6 +245,9 @@ impl Target {
     /// Load from `snap`, a view of this tree (with pending edits), through
     /// this target's cache.
     pub fn load_from(&self, snap: &dyn Snapshot) -> Result<Registry> {
+        if self.removed {
+            return Ok(Registry::default());
+        }
         let cache = self
             .cache
             .as_deref()
@@ -246,6 +268,32 @@ impl Target {
         let problems = check_located(reg, snap)?;
         Ok(Report::new(problems, reg.entries.len()))
     }
+}
+
+/// The one line said when a commit deletes the whole registry (allowed:
+/// there is nothing left to check).
+pub fn removed_note(prefix: &str) -> String {
+    format!(
+        "reuse-surface: note: this commit removes the whole registry ({prefix}registry/); nothing to check"
+    )
+}
+
+/// The prefix of the registry HEAD holds, when the staged `entries` hold
+/// nothing below its `registry/` any more (the commit deletes it whole).
+fn removed_registry(
+    repo: &Repo,
+    entries: &BTreeMap<String, GitEntry>,
+    cwd_rel: &str,
+) -> Result<Option<String>> {
+    let Some(head) = repo.head_commit() else {
+        return Ok(None);
+    };
+    let head_entries = repo.tree_entries(head)?;
+    let Some(prefix) = registry_prefix(head_entries.keys().map(String::as_str), cwd_rel) else {
+        return Ok(None);
+    };
+    let dir = format!("{prefix}registry/");
+    Ok((!entries.keys().any(|k| k.starts_with(&dir))).then_some(prefix))
 }
 
 fn no_registry_at(dir: &Path) -> Error {

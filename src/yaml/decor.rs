@@ -12,6 +12,10 @@
 //! starts, not inside a plain scalar. It allocates nothing and reads the
 //! range in one pass (looking back along a line for the key a scalar
 //! belongs to, and ahead at the next line's indentation).
+//!
+//! [`decorated`] gives the whole split for one value: its own text (what an
+//! edit of the value replaces) and the decoration on either side of it on
+//! its lines (what every edit keeps).
 
 use std::ops::Range;
 
@@ -19,12 +23,55 @@ fn blank(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// A value's place in its text, split as `toml_edit` splits a value's
+/// `repr` from its `decor`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decorated {
+    /// The value's own text: what replacing the value replaces.
+    pub repr: Range<usize>,
+    /// The blanks between the indicator before the value (`:`, `-`) and
+    /// the value, on its first line.
+    pub before: Range<usize>,
+    /// The blanks and the comment after the value on its last line, up to
+    /// the line break; empty when more of the document follows on that
+    /// line (inside a flow collection).
+    pub after: Range<usize>,
+}
+
+/// Split the value whose raw range (from either tree, which may run on
+/// past it) is `raw` into its text and its decoration. Offsets past the
+/// end of `text` are clamped to it.
+pub fn decorated(text: &str, raw: Range<usize>) -> Decorated {
+    let b = text.as_bytes();
+    let start = raw.start.min(b.len());
+    let end = repr_end(text, raw);
+    let lead = b[..start]
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    let line_end = super::lines::line_content_end(text, end);
+    let rest = &b[end..line_end];
+    let blanks = rest
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    let trailing = blanks == rest.len() || (blanks > 0 && rest[blanks] == b'#');
+    Decorated {
+        repr: start..end,
+        before: start - lead..start,
+        after: end..if trailing { line_end } else { end },
+    }
+}
+
 /// The end of the value whose raw range is `span` (which starts where the
 /// value starts): past its last byte that is neither a blank nor in a
-/// comment. `span.start` when there is no such byte.
-pub(super) fn repr_end(text: &str, span: Range<usize>) -> usize {
+/// comment. `span.start` when there is no such byte; never past the end of
+/// `text`.
+pub fn repr_end(text: &str, span: Range<usize>) -> usize {
     let b = text.as_bytes();
     let limit = span.end.min(b.len());
+    let span = span.start.min(limit)..limit;
     let mut lex = Lexer {
         b,
         start: span.start,
@@ -32,12 +79,44 @@ pub(super) fn repr_end(text: &str, span: Range<usize>) -> usize {
         last: span.start,
         depth: 0,
         plain: None,
+        opens: None,
     };
     let mut i = span.start;
     while i < limit {
         i = lex.step(i);
     }
     lex.last
+}
+
+/// The flow collection a parse error at `at` sits in and that the text
+/// never closes: the offset of its `[` or `{` (the innermost such one),
+/// read the way [`repr_end`] reads (brackets in quoted scalars, comments,
+/// block scalars and plain scalars are text). `None` when every flow
+/// collection open at `at` is closed after it, or none is open.
+pub fn unclosed_flow(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut lex = Lexer {
+        b,
+        start: 0,
+        limit: b.len(),
+        last: 0,
+        depth: 0,
+        plain: None,
+        opens: Some(Vec::new()),
+    };
+    let mut i = 0;
+    while i < b.len() && i <= at {
+        i = lex.step(i);
+    }
+    let open_at = lex.opens.clone().unwrap_or_default();
+    // Brackets are closed last-opened first: the ones never closed after
+    // `at` are those below the lowest the stack falls to.
+    let mut lowest = open_at.len();
+    while i < b.len() {
+        i = lex.step(i);
+        lowest = lowest.min(lex.opens.as_ref().map_or(0, Vec::len));
+    }
+    lowest.checked_sub(1).map(|k| open_at[k])
 }
 
 struct Lexer<'t> {
@@ -51,6 +130,9 @@ struct Lexer<'t> {
     /// Inside a plain scalar: the column its continuation lines must be
     /// indented past (in block context).
     plain: Option<isize>,
+    /// Where each open flow collection opened, innermost last; kept only
+    /// by [`unclosed_flow`] (reading a value's end allocates nothing).
+    opens: Option<Vec<usize>>,
 }
 
 impl Lexer<'_> {
@@ -123,8 +205,18 @@ impl Lexer<'_> {
 
     fn flow_indicator(&mut self, i: usize) -> usize {
         match self.b[i] {
-            b'[' | b'{' => self.depth += 1,
-            b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+            b'[' | b'{' => {
+                self.depth += 1;
+                if let Some(opens) = &mut self.opens {
+                    opens.push(i);
+                }
+            }
+            b']' | b'}' => {
+                self.depth = self.depth.saturating_sub(1);
+                if let Some(opens) = &mut self.opens {
+                    opens.pop();
+                }
+            }
             _ => {}
         }
         self.plain = None;
@@ -356,6 +448,46 @@ mod tests {
         );
         assert_eq!(repr("- @k: a\n  'b': c # d\n"), "k: a\n  'b': c");
         assert_eq!(repr("@- a\n  'b # c'\n"), "- a\n  'b");
+    }
+
+    /// The value, what comes before it and what comes after it in `text`,
+    /// whose raw range starts at `@` (removed) and runs to the end.
+    fn split(text: &str) -> (String, String, String) {
+        let at = text.find('@').expect("marker");
+        let text = text.replacen('@', "", 1);
+        let d = decorated(&text, at..text.len());
+        let s = |r: Range<usize>| text[r].to_string();
+        (s(d.before), s(d.repr), s(d.after))
+    }
+
+    #[test]
+    fn decoration_is_split_from_the_value_on_both_sides() {
+        let parts = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(
+            split("updated: @2025-1-1  # it's old\n"),
+            parts(" ", "2025-1-1", "  # it's old")
+        );
+        assert_eq!(
+            split("t:\t@{a: [b, c]}\t# don't [edit]\r\n"),
+            parts("\t", "{a: [b, c]}", "\t# don't [edit]")
+        );
+        // A value at the end of the text without a line break.
+        assert_eq!(split("k: @v # c"), parts(" ", "v", " # c"));
+        assert_eq!(split("k: @v"), parts(" ", "v", ""));
+        // Inside a flow collection what follows is not decoration.
+        let text = "k: [a, b] # c\n";
+        let d = decorated(text, 4..5);
+        assert_eq!((&text[d.repr.clone()], d.after.is_empty()), ("a", true));
+        // `#` not after a blank is text.
+        assert_eq!(split("k: @a#b\n"), parts(" ", "a#b", ""));
+    }
+
+    #[test]
+    fn ranges_past_the_end_are_clamped() {
+        assert_eq!(repr_end("k: v", 9..20), 4);
+        assert_eq!(repr_end("k: v", 3..20), 4);
+        let d = decorated("k: v", 9..20);
+        assert_eq!((d.repr, d.after), (4..4, 4..4));
     }
 
     #[test]

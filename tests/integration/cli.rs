@@ -100,7 +100,8 @@ fn json_output_has_exactly_the_documented_shape() {
     assert!(run.stderr.is_empty(), "{}", run.show());
     let doc = run.json();
     let top: Vec<&String> = doc.as_object().unwrap().keys().collect();
-    assert_eq!(top, ["problems", "summary"]);
+    assert_eq!(top, ["version", "problems", "summary"]);
+    assert_eq!(doc["version"], 1);
     let keys = [
         "severity",
         "check",
@@ -108,6 +109,8 @@ fn json_output_has_exactly_the_documented_shape() {
         "file",
         "line",
         "column",
+        "end_line",
+        "end_column",
         "capability_id",
         "fix",
     ];
@@ -132,6 +135,8 @@ fn json_output_has_exactly_the_documented_shape() {
             "file": "registry/indexes/capabilities.yaml",
             "line": line,
             "column": 13,
+            "end_line": line,
+            "end_column": 24,
             "capability_id": "capability.demo.beta",
             "fix": "run `reuse-surface update --apply` to re-derive the row from the entry"
         })
@@ -173,7 +178,8 @@ fn text_output_is_rustc_style() {
         "error[vector-drift]: index `vector` is `D1/A0/C1/R3` but the entry says `D1/A0/C1/R2`\n  \
          --> registry/indexes/capabilities.yaml:{line}:13\n   |\n{line} |     vector: D1/A0/C1/R3\n   |             ^^^^^^^^^^^\n   \
          = capability: capability.demo.beta\n   = help: run `reuse-surface update --apply` to re-derive the row from the entry\n\n\
-         error: 1 error, 0 warnings in 3 capabilities\n"
+         error: 1 error, 0 warnings in 3 capabilities\n\
+         1 fixable with `reuse-surface update --apply`\n"
     );
     assert_eq!(run.stdout, expected);
 }
@@ -267,6 +273,7 @@ fn stats_json() {
     assert_eq!(
         run.json(),
         json!({
+            "version": 1,
             "capabilities": 3,
             "by_status": {"active": 1, "deprecated": 1, "experimental": 1},
             "by_level": {
@@ -391,6 +398,8 @@ fn explain_lists_every_check_with_its_default_severity() {
         ("target-below-current", "warning"),
         ("stale-index-date", "warning"),
         ("deprecated-dependency", "warning"),
+        ("duplicate-item", "warning"),
+        ("catalog-drift", "warning"),
     ];
     assert_eq!(got, want, "{}", listed.show());
     let fixable: Vec<&str> = rows
@@ -404,7 +413,8 @@ fn explain_lists_every_check_with_its_default_severity() {
             "missing-index-row",
             "vector-drift",
             "alias-relation",
-            "stale-index-date"
+            "stale-index-date",
+            "catalog-drift"
         ]
     );
     // Every listed slug has its own doc.

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use reuse_surface::scaffold::{self, EstablishOptions, SCAFFOLD};
 use tempfile::TempDir;
 
-use crate::common::{git_at, git_output_at};
+use crate::common::{INDEX, Repo, git_at, git_output_at};
 use crate::support::isolated_git::{self, home};
 
 fn new_repo() -> (TempDir, PathBuf) {
@@ -33,7 +33,8 @@ fn establish(
             path: path.to_path_buf(),
             scaffold,
             hook,
-            force,
+            overwrite: force,
+            force_hooks: force,
         },
         &mut out,
     )?;
@@ -216,7 +217,9 @@ fn an_edited_file_is_kept_without_force_and_overwritten_with_a_backup_with_it() 
 
             let out = establish(&repo, true, false, false).unwrap();
             assert!(
-                out.contains("registry/README.md: already present (kept; --force overwrites it)"),
+                out.contains(
+                    "registry/README.md: already present (kept; --overwrite overwrites it)"
+                ),
                 "{out}"
             );
             assert!(out.contains("nothing to do"), "{out}");
@@ -505,8 +508,8 @@ fn the_shipped_templates_are_well_formed() {
                 .expect("reuse-surface-validate declared");
             assert_eq!(hook["entry"], "reuse-surface validate --staged");
             assert_eq!(hook["pass_filenames"], false);
-            assert_eq!(hook["always_run"], false);
-            assert_eq!(hook["files"], "^registry/");
+            assert_eq!(hook["always_run"], true);
+            assert!(hook.get("files").is_none(), "runs on every commit");
             assert!(["system", "rust"].contains(&hook["language"].as_str().unwrap()));
 
             // The standalone hook parses as sh and honours REUSE_SURFACE_SKIP.
@@ -571,5 +574,50 @@ fn the_shipped_templates_are_well_formed() {
                 assert!(text.contains("registry-maintain:\n\t$(REUSE_SURFACE) maintain"));
             }
         },
+    );
+}
+
+/// Issue 12: `establish --force` both kept foreign hooks and overwrote the
+/// index with the empty scaffold. Keeping a hook is `--force-hooks` now,
+/// and it leaves the registry alone; `--force` says what replaced it.
+#[test]
+fn force_hooks_keeps_a_foreign_hook_without_touching_the_registry() {
+    let repo = Repo::committed();
+    let hook = repo.path(".git/hooks/pre-commit");
+    std::fs::write(&hook, "#!/bin/sh\necho theirs\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let index = repo.read(INDEX);
+
+    let old = repo.run(&["establish", "--scaffold", "--hook", "--force"]);
+    assert_eq!(old.code, 2, "{}", old.show());
+    assert!(old.one_line_error().contains("--overwrite") && old.stderr.contains("--force-hooks"));
+
+    let run = repo.run(&["establish", "--scaffold", "--hook", "--force-hooks"]);
+    run.assert_code(0);
+    assert_eq!(
+        repo.read(INDEX),
+        index,
+        "the index was overwritten:\n{}",
+        run.show()
+    );
+    assert!(
+        !repo.exists("registry/indexes/capabilities.yaml.orig"),
+        "{}",
+        run.show()
+    );
+    let kept = repo.path(".git/hooks/reuse-surface-kept/pre-commit");
+    assert_eq!(
+        std::fs::read_to_string(kept).unwrap(),
+        "#!/bin/sh\necho theirs\n"
+    );
+    let commit = repo
+        .command("git")
+        .args(["commit", "-q", "--allow-empty", "-m", "x"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&commit.stderr).contains("theirs"),
+        "{commit:?}"
     );
 }

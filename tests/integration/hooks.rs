@@ -820,7 +820,7 @@ fn foreign_pre_push_hook_survives_and_sees_stdin() {
 
     let o = sb.rs(&repo, &["install", "--force"]);
     assert!(o.status.success(), "{}", show(&o));
-    let kept = repo.join(".git/hooks/pre-push.pre-reuse-surface");
+    let kept = repo.join(".git/hooks/reuse-surface-kept/pre-push");
     assert_eq!(
         std::fs::read(&kept).unwrap(),
         foreign.as_bytes(),

@@ -13,11 +13,11 @@ use std::process::{Command, Output};
 use crate::common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_reuse-surface");
-const INDEX: &str = "registry/indexes/capabilities.yaml";
+pub(crate) const INDEX: &str = "registry/indexes/capabilities.yaml";
 
 /// The shared test-repository builder ([`common::Repo`]), with the merge
 /// driver registered.
-struct Repo(common::Repo);
+pub(crate) struct Repo(common::Repo);
 
 impl std::ops::Deref for Repo {
     type Target = common::Repo;
@@ -29,7 +29,7 @@ impl std::ops::Deref for Repo {
 impl Repo {
     /// A repository on `main` with the driver registered and `base`
     /// committed as the index.
-    fn new(base: &str) -> Repo {
+    pub(crate) fn new(base: &str) -> Repo {
         let repo = Repo(common::Repo::new());
         repo.git_init();
         repo.git(&["config", "user.name", "Test"]);
@@ -62,7 +62,7 @@ impl Repo {
     /// Commit `theirs` on branch `feature`, `ours` on `main`, merge
     /// `feature` into `main`. Returns whether git reported success, and the
     /// merged index.
-    fn merge(&self, ours: &str, theirs: &str) -> (bool, String) {
+    pub(crate) fn merge(&self, ours: &str, theirs: &str) -> (bool, String) {
         self.git(&["checkout", "-q", "-b", "feature"]);
         self.write(INDEX, theirs);
         self.commit_all("theirs");
@@ -73,14 +73,16 @@ impl Repo {
         (out.status.success(), self.read(INDEX))
     }
 
-    fn unmerged(&self) -> String {
+    pub(crate) fn unmerged(&self) -> String {
         self.git(&["diff", "--name-only", "--diff-filter=U"])
     }
 }
 
+/// An index row; `owner` is not derived from the entry (as `title` is), so
+/// both sides changing it differently is a conflict for a human.
 fn row(id: &str, title: &str) -> String {
     format!(
-        "  - id: {id}\n    title: {title}\n    status: active\n    vector: D1/A1/C1/R1\n    path: registry/capabilities/{}.md\n",
+        "  - id: {id}\n    title: {title}\n    owner: {title} team\n    status: active\n    vector: D1/A1/C1/R1\n    path: registry/capabilities/{}.md\n",
         id.rsplit('.').next().unwrap()
     )
 }
@@ -117,7 +119,7 @@ fn field(text: &str, id: &str, name: &str) -> Option<String> {
         .map(String::from)
 }
 
-fn blocks(text: &str) -> usize {
+pub(crate) fn blocks(text: &str) -> usize {
     text.lines().filter(|l| l.starts_with("<<<<<<< ")).count()
 }
 
@@ -193,10 +195,10 @@ fn same_field_changed_differently_conflicts_in_that_row_only() {
     let base = index("2026-06-01", BASE_ROWS);
     let repo = Repo::new(&base);
     let ours = base
-        .replace("title: D", "title: D by ours")
+        .replace("owner: D team", "owner: D by ours")
         .replace("title: B", "title: B by ours");
     let theirs = base
-        .replace("title: D", "title: D by theirs")
+        .replace("owner: D team", "owner: D by theirs")
         .replace("title: F", "title: F by theirs");
     let (ok, merged) = repo.merge(&ours, &theirs);
     assert!(!ok, "a conflict must stop the merge:\n{merged}");
@@ -205,7 +207,7 @@ fn same_field_changed_differently_conflicts_in_that_row_only() {
     // The markers hold the disputed field line only, with git's labels.
     assert!(
         merged.contains(
-            "<<<<<<< HEAD\n    title: D by ours\n=======\n    title: D by theirs\n>>>>>>> feature\n"
+            "<<<<<<< HEAD\n    owner: D by ours\n=======\n    owner: D by theirs\n>>>>>>> feature\n"
         ),
         "{merged}"
     );
@@ -270,7 +272,7 @@ fn delete_versus_edit_conflicts() {
     assert_eq!(blocks(&merged), 1, "{merged}");
     let expected_block = format!(
         "<<<<<<< HEAD\n{}=======\n>>>>>>> feature\n",
-        row("cap.d", "D edited")
+        row("cap.d", "D").replace("title: D", "title: D edited")
     );
     assert!(merged.contains(&expected_block), "{merged}");
     assert_eq!(
@@ -379,11 +381,13 @@ fn both_sides_add_different_scalars_to_one_list() {
     let theirs = "schema_version: 1\ncapabilities:\n  - id: cap.a\n    tags: [x, theirs]\n    consumers:\n      - one\n      - three\n";
     let (ok, merged) = repo.merge(ours, theirs);
     assert!(ok, "{merged}");
-    // Theirs' removal of `y` holds; both additions are kept, in key order
-    // (every input of `consumers` was sorted, so the result is too).
+    // Theirs' removal of `y` holds; both additions are kept: in `tags`
+    // where each side put its own (theirs' after `x`, ours' after `y`, as
+    // git places them), in `consumers` in key order (every input of it was
+    // sorted, so the result is too).
     assert_eq!(
         merged,
-        "schema_version: 1\ncapabilities:\n  - id: cap.a\n    tags: [x, ours, theirs]\n    consumers:\n      - one\n      - three\n      - two\n"
+        "schema_version: 1\ncapabilities:\n  - id: cap.a\n    tags: [x, theirs, ours]\n    consumers:\n      - one\n      - three\n      - two\n"
     );
 }
 
@@ -468,13 +472,13 @@ fn marker_size_comes_from_git() {
     );
     repo.commit_all("marker size");
     let (ok, merged) = repo.merge(
-        &base.replace("title: B", "title: B1"),
-        &base.replace("title: B", "title: B2"),
+        &base.replace("owner: B team", "owner: B1"),
+        &base.replace("owner: B team", "owner: B2"),
     );
     assert!(!ok);
     assert!(
         merged.contains(&format!(
-            "{} HEAD\n    title: B1\n{}\n",
+            "{} HEAD\n    owner: B1\n{}\n",
             "<".repeat(12),
             "=".repeat(12)
         )),
@@ -492,12 +496,12 @@ fn diff3_style_shows_the_base() {
     let repo = Repo::new(&base);
     repo.git(&["config", "merge.conflictStyle", "diff3"]);
     let (ok, merged) = repo.merge(
-        &base.replace("title: B", "title: B1"),
-        &base.replace("title: B", "title: B2"),
+        &base.replace("owner: B team", "owner: B1"),
+        &base.replace("owner: B team", "owner: B2"),
     );
     assert!(!ok);
     assert!(
-        merged.contains("<<<<<<< HEAD\n    title: B1\n||||||| base\n    title: B\n=======\n    title: B2\n>>>>>>> feature\n"),
+        merged.contains("<<<<<<< HEAD\n    owner: B1\n||||||| base\n    owner: B team\n=======\n    owner: B2\n>>>>>>> feature\n"),
         "{merged}"
     );
 }
@@ -522,7 +526,7 @@ fn configured_key_field_matches_rows_of_other_registry_kinds() {
 }
 
 #[test]
-fn rows_without_the_key_field_merge_as_one_value() {
+fn rows_without_the_key_field_merge_by_lines() {
     let base = "schema_version: 1\nnotes:\n  - text: one\n";
     let repo = Repo::new(base);
     let (ok, merged) = repo.merge(
@@ -531,7 +535,7 @@ fn rows_without_the_key_field_merge_as_one_value() {
     );
     assert!(
         !ok,
-        "unkeyed rows changed on both sides are one disputed value:\n{merged}"
+        "rows both sides appended at the same place conflict, as in git:\n{merged}"
     );
     assert_eq!(blocks(&merged), 1);
     let repo = Repo::new(base);
@@ -604,8 +608,8 @@ fn driver_function_writes_ours_and_returns_git_exit_codes() {
 
     let (_dir, b, o, t) = files(
         &base,
-        &base.replace("title: B", "title: B1"),
-        &base.replace("title: B", "title: B2"),
+        &base.replace("owner: B team", "owner: B1"),
+        &base.replace("owner: B team", "owner: B2"),
     );
     let labels = Labels {
         ours: "mine".into(),
@@ -618,7 +622,7 @@ fn driver_function_writes_ours_and_returns_git_exit_codes() {
     );
     let merged = std::fs::read_to_string(&o).unwrap();
     assert!(
-        merged.contains("<<<<<<< mine\n    title: B1\n=======\n    title: B2\n>>>>>>> yours\n"),
+        merged.contains("<<<<<<< mine\n    owner: B1\n=======\n    owner: B2\n>>>>>>> yours\n"),
         "{merged}"
     );
 }
@@ -680,7 +684,7 @@ fn merging_is_deterministic() {
     };
     assert_eq!(
         conflicts, 1,
-        "only the title of cap.b; cap.d, deleted by theirs and untouched by ours, goes\n{text}"
+        "only the owner of cap.b (its title is derived); cap.d, deleted by theirs and untouched by ours, goes\n{text}"
     );
 }
 
@@ -733,4 +737,20 @@ fn bad_input_falls_back_instead_of_panicking() {
             .windows(7)
             .any(|w| w == b"<<<<<<<")
     );
+}
+
+/// The renderer on the document layer's edge cases: a CRLF file whose last
+/// line has no line break, a trailing comment on a line an edit touches,
+/// and a value replaced at the very end of the file.
+#[test]
+fn crlf_without_a_final_line_break_and_trailing_comments_merge_cleanly() {
+    let base = "a: 1  # first\r\nb: x  # keep\r\nc: 3";
+    let ours = "a: 2  # first\r\nb: x  # keep\r\nc: 3";
+    let theirs = "a: 1  # first\r\nb: x  # keep\r\nc: 4\r\nd: new\r\n";
+    let Outcome::Merged { text, conflicts } = merge_text(base, ours, theirs, &Options::default())
+    else {
+        panic!("fell back");
+    };
+    assert_eq!(conflicts, 0);
+    assert_eq!(text, "a: 2  # first\r\nb: x  # keep\r\nc: 4\r\nd: new\r\n");
 }

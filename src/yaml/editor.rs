@@ -1,0 +1,302 @@
+//! The patch editor: typed edits (set a scalar, append to a sequence,
+//! insert a row) on a YAML text, each a [`Splice`] of the original bytes
+//! placed by the [`Lossless`] view, re-parsed before it is kept.
+
+use super::{
+    Lossless, Seg, Splice, break_before, line_end, line_ending, line_start, parse, pointer,
+    render_flow_scalar, render_like, render_scalar,
+};
+
+/// Mutable YAML text edited through byte splices and re-checked after each
+/// operation, so a patch can never leave a document that does not parse.
+pub struct Editor {
+    text: String,
+}
+
+impl Editor {
+    pub fn new(text: impl Into<String>) -> Self {
+        Editor { text: text.into() }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
+    fn commit(&mut self, splice: Splice) -> Result<(), String> {
+        let next = splice.apply(&self.text).map_err(|e| e.to_string())?;
+        parse(&next).map_err(|e| format!("edit produced invalid YAML: {e}"))?;
+        self.text = next;
+        Ok(())
+    }
+
+    /// Replace the scalar at `path`, keeping its quoting style.
+    pub fn set_scalar(&mut self, path: &[Seg], value: &str) -> Result<(), String> {
+        let tree = Lossless::new(&self.text);
+        if let Some(span) = tree.replaced_span(path) {
+            let raw = &self.text[span.clone()];
+            if raw.starts_with('|') || raw.starts_with('>') {
+                return Err(format!(
+                    "{} is a block scalar; refusing to rewrite it",
+                    pointer(path)
+                ));
+            }
+            let in_flow = path
+                .split_last()
+                .is_some_and(|(_, parent)| tree.is_flow(parent));
+            let mut rendered = render_like(raw, value);
+            // Inside `[..]` or `{..}`, a plain `a, b` would split in two.
+            if in_flow && !rendered.starts_with(['"', '\'']) {
+                rendered = render_flow_scalar(value);
+            }
+            if span.is_empty() {
+                rendered = self.place_in_empty(span.start, rendered)?;
+            }
+            let mut splice = Splice::default();
+            splice.replace(span, rendered);
+            drop(tree);
+            return self.commit(splice);
+        }
+        drop(tree);
+        self.insert_key(path, &render_scalar(value))
+    }
+
+    /// The text that gives the empty value at `at` the value `rendered`.
+    /// The span of an empty value is right after its `:` or `-`, which
+    /// needs a blank before the value (`k:v` is one plain scalar); in a
+    /// flow mapping a key may stand alone (`{k}`), which needs its `:`.
+    fn place_in_empty(&self, at: usize, rendered: String) -> Result<String, String> {
+        let before = self.text[..at].trim_end_matches([' ', '\t']);
+        let glued = before.len() == at;
+        match before.bytes().last() {
+            Some(b':' | b'-') if glued => Ok(format!(" {rendered}")),
+            Some(b':' | b'-') => Ok(rendered),
+            Some(_) if !before.ends_with(['{', ',', '[', '?', '\n']) => Ok(format!(": {rendered}")),
+            _ => Err("cannot tell where the empty value goes".into()),
+        }
+    }
+
+    /// Add a key that does not exist yet at the end of its parent mapping.
+    /// `rendered` is the value as flow YAML (a scalar or `[a, b]`).
+    fn insert_key(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
+        let (Seg::Key(key), parent) = path.split_last().ok_or("empty path")? else {
+            return Err("cannot insert a sequence index".into());
+        };
+        let nl = line_ending(&self.text);
+        let tree = Lossless::new(&self.text);
+        let mut splice = Splice::default();
+        match tree.value_span(parent) {
+            Some(span) if tree.is_flow(parent) => {
+                let inner = &self.text[span.clone()];
+                let close = span.start + inner.rfind('}').ok_or("malformed flow mapping")?;
+                let empty = inner[1..inner.len() - 1].trim().is_empty();
+                let sep = if empty { "" } else { ", " };
+                splice.insert(close, format!("{sep}{}: {rendered}", render_scalar(key)));
+            }
+            Some(span)
+                if !self.text[span.clone()].trim().is_empty()
+                    && !parent_is_null(&self.text[span.clone()]) =>
+            {
+                // Block mapping: indent like its first key, insert after the
+                // end of its last line.
+                let indent_col = span.start - line_start(&self.text, span.start);
+                let indent = " ".repeat(indent_col);
+                let at = line_end(&self.text, span.end.saturating_sub(1).max(span.start));
+                let prefix = break_before(&self.text, at, nl);
+                splice.insert(
+                    at,
+                    format!("{prefix}{indent}{}: {rendered}{nl}", render_scalar(key)),
+                );
+            }
+            Some(span) => {
+                // Parent key exists with a null value: give it a block mapping.
+                let key_line = line_start(&self.text, span.start);
+                let parent_indent =
+                    self.text[key_line..].len() - self.text[key_line..].trim_start().len();
+                let indent = " ".repeat(parent_indent + 2);
+                let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
+                splice.replace(
+                    start..span.end,
+                    format!("{nl}{indent}{}: {rendered}", render_scalar(key)),
+                );
+            }
+            None if parent.is_empty() => {
+                let prefix = break_before(&self.text, self.text.len(), nl);
+                splice.insert(
+                    self.text.len(),
+                    format!("{prefix}{}: {rendered}{nl}", render_scalar(key)),
+                );
+            }
+            None => {
+                drop(tree);
+                // Create the parent first, then retry.
+                self.insert_key(parent, "{}")?;
+                let tree = Lossless::new(&self.text);
+                let span = tree.value_span(parent).ok_or("parent vanished")?;
+                let mut splice = Splice::default();
+                splice.replace(span, format!("{{{}: {rendered}}}", render_scalar(key)));
+                drop(tree);
+                return self.commit(splice);
+            }
+        }
+        drop(tree);
+        self.commit(splice)
+    }
+
+    /// Append a scalar to the sequence at `path`, creating it if needed and
+    /// following its style (flow or block) when it exists.
+    pub fn append_scalar(&mut self, path: &[Seg], value: &str) -> Result<(), String> {
+        let tree = Lossless::new(&self.text);
+        // A missing or null sequence is created in flow style (`[x]`).
+        let flow = tree
+            .value_span(path)
+            .is_none_or(|span| tree.is_flow(path) || parent_is_null(&self.text[span]));
+        drop(tree);
+        let rendered = if flow {
+            render_flow_scalar(value)
+        } else {
+            render_scalar(value)
+        };
+        self.append_rendered(path, &rendered)
+    }
+
+    /// Append an already rendered flow item (a scalar or `{k: v}`) to the
+    /// sequence at `path`.
+    pub fn append_rendered(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
+        let nl = line_ending(&self.text);
+        let tree = Lossless::new(&self.text);
+        let Some(span) = tree.value_span(path) else {
+            drop(tree);
+            return self.insert_key(path, &format!("[{rendered}]"));
+        };
+        let raw = &self.text[span.clone()];
+        let mut splice = Splice::default();
+        if parent_is_null(raw) {
+            splice.replace(span, format!("[{rendered}]"));
+        } else if tree.is_flow(path) {
+            let close = span.start + raw.rfind(']').ok_or("malformed flow sequence")?;
+            let empty = raw[1..raw.len() - 1].trim().is_empty();
+            let before = self.text[..close].trim_end_matches([' ', '\t']);
+            let sep = if empty {
+                ""
+            } else if before.ends_with(',') {
+                " "
+            } else {
+                ", "
+            };
+            splice.insert(close, format!("{sep}{rendered}"));
+        } else {
+            let items = tree
+                .item_spans(path)
+                .ok_or_else(|| format!("{} is not a sequence", pointer(path)))?;
+            let last = items.last().ok_or("empty block sequence")?;
+            let first = items.first().expect("non-empty");
+            let line0 = line_start(&self.text, first.start);
+            let dash = self.text[line0..first.start]
+                .rfind('-')
+                .ok_or("block item without dash")?;
+            let indent = &self.text[line0..line0 + dash];
+            if !indent.chars().all(|c| c == ' ') {
+                return Err("unsupported layout for block sequence".into());
+            }
+            let at = line_end(&self.text, last.end.saturating_sub(1).max(last.start));
+            let prefix = break_before(&self.text, at, nl);
+            splice.insert(at, format!("{prefix}{indent}- {rendered}{nl}"));
+        }
+        drop(tree);
+        self.commit(splice)
+    }
+
+    /// Insert a mapping as item `index` of the block sequence at `path`,
+    /// laid out like the existing items (or two-space style when empty).
+    pub fn insert_mapping_item(
+        &mut self,
+        path: &[Seg],
+        index: usize,
+        fields: &[(&str, String)],
+    ) -> Result<(), String> {
+        let nl = line_ending(&self.text);
+        let tree = Lossless::new(&self.text);
+        let span = tree.value_span(path);
+        let items = tree.item_spans(path).unwrap_or_default();
+        let mut splice = Splice::default();
+        let render = |dash_indent: &str, key_indent: &str| {
+            let mut out = String::new();
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i == 0 {
+                    out.push_str(&format!("{dash_indent}- {}: {v}{nl}", render_scalar(k)));
+                } else {
+                    out.push_str(&format!("{key_indent}{}: {v}{nl}", render_scalar(k)));
+                }
+            }
+            out
+        };
+        if let (Some(first), false) = (
+            items.first(),
+            span.as_ref().is_some_and(|_| tree.is_flow(path)),
+        ) {
+            let line0 = line_start(&self.text, first.start);
+            let dash_rel = self.text[line0..first.start]
+                .rfind('-')
+                .ok_or("block item without dash")?;
+            let dash_indent = self.text[line0..line0 + dash_rel].to_string();
+            let key_indent = " ".repeat(first.start - line0);
+            let text = render(&dash_indent, &key_indent);
+            if index < items.len() {
+                let at = line_start(&self.text, items[index].start);
+                splice.insert(at, text);
+            } else {
+                let last = items.last().expect("non-empty");
+                let at = line_end(&self.text, last.end.saturating_sub(1).max(last.start));
+                let prefix = break_before(&self.text, at, nl);
+                splice.insert(at, format!("{prefix}{text}"));
+            }
+        } else {
+            match span {
+                Some(span) if items.is_empty() => {
+                    // `key: []` or `key:` with nothing: switch to block style.
+                    let text = render("  ", "    ");
+                    let trimmed = text.trim_end_matches(['\r', '\n']);
+                    let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
+                    splice.replace(start..span.end, format!("{nl}{trimmed}"));
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "{} is a flow sequence of mappings; refusing to edit",
+                        pointer(path)
+                    ));
+                }
+                None => {
+                    drop(tree);
+                    self.insert_key(path, "[]")?;
+                    return self.insert_mapping_item(path, index, fields);
+                }
+            }
+        }
+        drop(tree);
+        self.commit(splice)
+    }
+}
+
+impl Editor {
+    /// Replace the value at `path` with already rendered YAML (a number):
+    /// for values that a string rendering would quote and so change type.
+    pub fn set_rendered(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
+        let tree = Lossless::new(&self.text);
+        let Some(span) = tree.value_span(path) else {
+            drop(tree);
+            return self.insert_key(path, rendered);
+        };
+        drop(tree);
+        let mut splice = Splice::default();
+        splice.replace(span, rendered);
+        self.commit(splice)
+    }
+}
+
+fn parent_is_null(raw: &str) -> bool {
+    matches!(raw.trim(), "" | "~" | "null" | "Null" | "NULL")
+}
