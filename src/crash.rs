@@ -21,7 +21,7 @@ static FALLBACK: Mutex<&str> = Mutex::new(STOPS);
 
 /// Test-only: `REUSE_SURFACE_TEST_PANIC=SITE` makes the I/O stream the CLI
 /// hands to SITE ([`tripwire`]) panic on first use, so tests reach the real
-/// `catch_unwind` paths: `agent-stop` (its stdin), `post-merge` (its
+/// `catch_unwind` paths: `agent-stop` (its stdin), `post-merge` and `post-rewrite` (their
 /// stderr), `stdout` (any command's output; nothing catches it: exit 3).
 /// Not for users; unset, it changes nothing.
 pub const TEST_PANIC_VAR: &str = "REUSE_SURFACE_TEST_PANIC";

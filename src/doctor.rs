@@ -90,9 +90,10 @@ pub fn diagnose(start: &Path) -> Result<Vec<Finding>> {
     Ok(findings)
 }
 
-/// pre-commit and pre-push are the gate; post-merge only re-derives.
+/// pre-commit and pre-push are the gate; post-merge only re-derives and
+/// post-rewrite only reports.
 fn gate_level(hook: &str) -> Level {
-    if hook == "post-merge" {
+    if hook == "post-merge" || hook == "post-rewrite" {
         Level::Warn
     } else {
         Level::Fail

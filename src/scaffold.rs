@@ -130,7 +130,7 @@ fn describe(opts: &EstablishOptions, today: &str, out: &mut dyn Write) -> Result
         Ok(plan) => say(
             out,
             &format!(
-                "  --hook: install pre-commit, pre-push and post-merge into {} and register the merge driver",
+                "  --hook: install pre-commit, pre-push, post-merge and post-rewrite into {} and register the merge driver",
                 plan.layout().hooks_dir.display()
             ),
         ),

@@ -271,6 +271,8 @@ pub enum HookName {
     PrePush,
     /// Re-derive the index after a merge or pull; always exit 0.
     PostMerge,
+    /// After a rebase: check the rewritten commits (`<old> <new>` lines on stdin), print the repair; always exit 0.
+    PostRewrite,
     /// Server side (a bare repository): validate every commit a push brings; reject on errors.
     PreReceive,
     /// Server side, once per ref (REFNAME OLD NEW): as pre-receive.

@@ -254,6 +254,12 @@ fn fallback_of(command: &Command) -> &'static str {
             ..
         } => "post-merge did not re-derive the index: run `reuse-surface update --apply` by hand",
         Command::Hook {
+            name: HookName::PostRewrite,
+            ..
+        } => {
+            "post-rewrite did not check the rewritten commits: run `reuse-surface validate` by hand"
+        }
+        Command::Hook {
             name: HookName::AgentStop,
             ..
         } => "agent-stop changed nothing and exits 0",
@@ -274,6 +280,23 @@ fn hook(name: HookName, args: &[String], style: TermStyle) -> Result<i32> {
         HookName::PostMerge => {
             let mut err = crate::crash::tripwire("post-merge", err);
             Ok(crate::hooks::post_merge(&cwd()?, &mut err, style))
+        }
+        HookName::PostRewrite => {
+            let mut err = crate::crash::tripwire("post-rewrite", err);
+            let stdin = std::io::stdin();
+            // At a terminal nothing is piped: read nothing rather than wait.
+            let input: Box<dyn std::io::BufRead> = if stdin.is_terminal() {
+                Box::new(std::io::empty())
+            } else {
+                Box::new(stdin.lock())
+            };
+            Ok(crate::hooks::post_rewrite(
+                &cwd()?,
+                args,
+                input,
+                &mut err,
+                style,
+            ))
         }
         HookName::PreReceive => {
             let received = crate::hooks::parse_received(std::io::stdin().lock())?;

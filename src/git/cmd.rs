@@ -209,10 +209,18 @@ pub fn update_index_stdin(
 /// push's quarantined objects (`GIT_OBJECT_DIRECTORY` and the alternates
 /// git sets for the hook).
 pub fn new_commits(dir: &Path, tip: &str) -> Result<Vec<String>> {
-    let out = output(dir, &["rev-list", "--reverse", tip, "--not", "--all"])?;
+    rev_list(dir, &[tip, "--not", "--all"])
+}
+
+/// `git rev-list --reverse ARGS`: commit ids, oldest first.
+pub fn rev_list(dir: &Path, args: &[&str]) -> Result<Vec<String>> {
+    let mut all = vec!["rev-list", "--reverse"];
+    all.extend_from_slice(args);
+    let out = output(dir, &all)?;
     if !out.status.success() {
         return Err(Error::other(format!(
-            "git rev-list {tip} --not --all failed: {}",
+            "git rev-list {} failed: {}",
+            args.join(" "),
             stderr_text(&out)
         )));
     }

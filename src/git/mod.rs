@@ -242,6 +242,12 @@ impl Repo {
         self.inner.head_commit().ok().map(|c| Oid(c.id))
     }
 
+    /// A commit's parents, the first parent first.
+    pub fn parents(&self, commit: Oid) -> Result<Vec<Oid>> {
+        let commit = self.inner.find_commit(commit.0).map_err(Error::git)?;
+        Ok(commit.parent_ids().map(|id| Oid(id.detach())).collect())
+    }
+
     /// Flatten a commit's tree into a path map (blobs, symlinks, submodules).
     pub fn tree_entries(&self, commit: Oid) -> Result<BTreeMap<String, GitEntry>> {
         let commit = self.inner.find_commit(commit.0).map_err(Error::git)?;

@@ -4,9 +4,9 @@
 
 use super::skipped;
 use crate::diagnostics::TermStyle;
+use crate::patches::PatchKind;
 use crate::patches::apply;
-use crate::patches::collect::state_patches;
-use crate::patches::{Patch, PatchKind};
+use crate::patches::collect::derivation_patches;
 use crate::target::Target;
 use crate::{Result, registry};
 use std::io::Write;
@@ -48,14 +48,7 @@ fn rederive(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<()> {
     };
     let target = Target::work_tree(root.clone())?;
     let reg = target.load()?;
-    let mut patches: Vec<Patch> = Vec::new();
-    state_patches(&reg, &mut patches);
-    patches.retain(|p| {
-        matches!(
-            p.kind,
-            PatchKind::IndexRowAdd | PatchKind::VectorSync | PatchKind::IndexDateBump
-        )
-    });
+    let patches = derivation_patches(&reg);
     // The one writer of patches: checked before anything is renamed into
     // place, and a generated catalog regenerated with them (or alone,
     // when the merge changed entries without any index row to re-derive).

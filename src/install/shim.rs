@@ -16,6 +16,7 @@ pub const HOOKS: &[(&str, &str)] = &[
     ("pre-commit", include_str!("../../hooks/pre-commit")),
     ("pre-push", include_str!("../../hooks/pre-push")),
     ("post-merge", include_str!("../../hooks/post-merge")),
+    ("post-rewrite", include_str!("../../hooks/post-rewrite")),
 ];
 
 /// The line of each shim template that `install` replaces with the binary's path.

@@ -70,6 +70,21 @@ fn dedupe(patches: &mut Vec<Patch>) {
 }
 
 /// Patches that follow from the registry alone (entry → index flow).
+/// The patches that re-derive the index from the entries: rows added,
+/// rows synced, the date bumped. What `post-merge` applies and
+/// `post-rewrite` reports as drift.
+pub fn derivation_patches(reg: &Registry) -> Vec<Patch> {
+    let mut patches = Vec::new();
+    state_patches(reg, &mut patches);
+    patches.retain(|p| {
+        matches!(
+            p.kind,
+            PatchKind::IndexRowAdd | PatchKind::VectorSync | PatchKind::IndexDateBump
+        )
+    });
+    patches
+}
+
 pub fn state_patches(reg: &Registry, out: &mut Vec<Patch>) {
     let Some(index) = &reg.index else { return };
     let entries: Vec<(&str, &Entry)> = reg.valid_entries().collect();

@@ -234,6 +234,8 @@ fn assert_unknown_relation(err: &str) {
 
 // ------------------------------------------------------------------ tests
 
+mod post_rewrite;
+
 /// Acceptance: install, then `git commit` refused on an unfixable error
 /// (HEAD unchanged); the diagnostic names the check and file:line.
 #[test]
@@ -680,7 +682,7 @@ fn local_hooks_path_is_honoured() {
     let repo = sb.init("r", &[]);
     sb.git_ok(&repo, &["config", "core.hooksPath", ".githooks"]);
     sb.install(&repo);
-    for name in ["pre-commit", "pre-push", "post-merge"] {
+    for name in ["pre-commit", "pre-push", "post-merge", "post-rewrite"] {
         let shim = repo.join(".githooks").join(name);
         let text =
             std::fs::read_to_string(&shim).unwrap_or_else(|e| panic!("{}: {e}", shim.display()));

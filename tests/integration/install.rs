@@ -177,7 +177,10 @@ const ZERO: &str = "0000000000000000000000000000000000000000";
 fn embedded_shims_carry_the_marker_the_placeholder_and_parse_as_sh() {
     isolated_git::run(global_scope, || {
         let names: Vec<&str> = HOOKS.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["pre-commit", "pre-push", "post-merge"]);
+        assert_eq!(
+            names,
+            ["pre-commit", "pre-push", "post-merge", "post-rewrite"]
+        );
         for (name, text) in HOOKS {
             assert!(text.starts_with("#!/bin/sh\n"), "{name} shebang");
             assert!(text.lines().any(|l| l == MARKER), "{name} marker");
@@ -810,7 +813,7 @@ fn binary_lookup_order_and_a_missing_binary_warns_once_and_exits_0() {
         // Nothing anywhere: one warning, exit 0.
         let empty = tmp.path().join("empty");
         fs::create_dir_all(&empty).unwrap();
-        for hook in ["pre-commit", "pre-push", "post-merge"] {
+        for hook in ["pre-commit", "pre-push", "post-merge", "post-rewrite"] {
             let out = run_shim(
                 &hooks_dir(&repo).join(hook),
                 &[],

@@ -111,6 +111,34 @@ fn assert_bad_push_refused(clone: &Clone) {
     assert!(all.contains("unknown-relation"), "{}", show(&o));
 }
 
+/// A rebase that rewrites a commit carrying index drift is reported by
+/// the manager's post-rewrite hook (whether or not it passes git's stdin).
+fn assert_rebase_checked(clone: &Clone) {
+    clone.git_ok(&["checkout", "-q", "-b", "drifted"]);
+    clone
+        .repo
+        .replace(INDEX, "vector: D3/A3/C2/R4", "vector: D1/A1/C1/R1");
+    clone.git_ok(&["commit", "-q", "--no-verify", "-a", "-m", "index drifts"]);
+    clone.git_ok(&["checkout", "-q", "main"]);
+    clone.repo.write("other.txt", "x\n");
+    clone.git_ok(&["add", "other.txt"]);
+    clone.git_ok(&["commit", "-q", "--no-verify", "-m", "diverge"]);
+    clone.git_ok(&["checkout", "-q", "drifted"]);
+    let o = clone.git(&["rebase", "main"]);
+    assert!(o.status.success(), "rebase failed:\n{}", show(&o));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        all.contains("1 need repair") && all.contains("repair with: "),
+        "the rebased drift went unreported:\n{}",
+        show(&o)
+    );
+    clone.git_ok(&["checkout", "-q", "main"]);
+}
+
 fn user_line(log: &Path) -> String {
     format!("echo 'user hook ran' >> '{}'", log.display())
 }
@@ -148,6 +176,7 @@ fn husky_gets_the_line_in_its_own_script() {
     );
     ok(&mut clone.cmd(&husky)); // what every `npm install` runs
     assert_gate_and_user_hook(&clone, &log, &[]);
+    assert_rebase_checked(&clone);
     assert_bad_push_refused(&clone);
 }
 
@@ -181,6 +210,7 @@ fn lefthook_gets_commands_with_stdin_for_pre_push() {
     );
     ok(clone.cmd(&lefthook).arg("install"));
     assert_gate_and_user_hook(&clone, &log, &[]);
+    assert_rebase_checked(&clone);
     assert_bad_push_refused(&clone);
 }
 
@@ -208,7 +238,9 @@ fn pre_commit_like(tool_name: &str) {
     let text = clone.repo.read(".pre-commit-config.yaml");
     assert!(text.contains("      - id: reuse-surface\n"), "{text}");
     assert!(
-        text.starts_with("default_install_hook_types: [pre-commit, pre-push, post-merge]\n"),
+        text.starts_with(
+            "default_install_hook_types: [pre-commit, pre-push, post-merge, post-rewrite]\n"
+        ),
         "{text}"
     );
     ok(clone.cmd(&exe).arg("install"));
@@ -217,6 +249,7 @@ fn pre_commit_like(tool_name: &str) {
         "pre-push installed"
     );
     assert_gate_and_user_hook(&clone, &log, &[".pre-commit-config.yaml"]);
+    assert_rebase_checked(&clone);
     assert_bad_push_refused(&clone);
 }
 

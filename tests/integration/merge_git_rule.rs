@@ -550,6 +550,7 @@ fn git_rule_regressions() {
         5566846141693359041,
         303316059025077769,
         15496878904705844326,
+        2985640926293100542,
     ] {
         match check(seed) {
             Ok(applied) => assert!(applied, "seed {seed}: git no longer clean"),

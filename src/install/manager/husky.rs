@@ -14,6 +14,7 @@ const LINES: &[(&str, &str)] = &[
     ("pre-commit", "reuse-surface hook pre-commit"),
     ("pre-push", "reuse-surface hook pre-push \"$@\""),
     ("post-merge", "reuse-surface hook post-merge \"$@\""),
+    ("post-rewrite", "reuse-surface hook post-rewrite \"$@\""),
 ];
 
 const COMMENT: &str =

@@ -1,7 +1,7 @@
 //! lefthook's recipe: a `reuse-surface` command under `pre-commit`,
 //! `pre-push` (with `use_stdin: true`: without it lefthook gives the hook
 //! no ref lines and the push check passes without checking) and
-//! `post-merge` in `lefthook.yml`, which `lefthook install` and its
+//! `post-merge` and `post-rewrite` (stdin again: the rewritten commits) in `lefthook.yml`, which `lefthook install` and its
 //! auto-sync turn into hooks.
 
 use std::path::{Path, PathBuf};
@@ -26,6 +26,10 @@ const COMMANDS: &[(&str, &str)] = &[
         "run: reuse-surface hook pre-push {1} {2}\nuse_stdin: true\n",
     ),
     ("post-merge", "run: reuse-surface hook post-merge {1}\n"),
+    (
+        "post-rewrite",
+        "run: reuse-surface hook post-rewrite {1}\nuse_stdin: true\n",
+    ),
 ];
 
 /// The clone's lefthook configuration file, if it has one.

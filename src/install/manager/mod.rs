@@ -61,15 +61,15 @@ impl Manager {
     pub fn recipe(self) -> String {
         let what = match self {
             Manager::Husky => {
-                "adds `reuse-surface hook NAME \"$@\"` to .husky/pre-commit, .husky/pre-push and .husky/post-merge"
+                "adds `reuse-surface hook NAME \"$@\"` to .husky/pre-commit, .husky/pre-push, .husky/post-merge and .husky/post-rewrite"
             }
             Manager::Lefthook => {
                 "adds a `reuse-surface` command to pre-commit, pre-push (with `use_stdin: true`, so the \
-                 pushed refs reach it) and post-merge in lefthook.yml"
+                 pushed refs reach it), post-merge and post-rewrite (with `use_stdin: true` too) in lefthook.yml"
             }
             Manager::PreCommit => {
-                "adds a `repo: local` with the hook ids reuse-surface, reuse-surface-pre-push and \
-                 reuse-surface-post-merge to .pre-commit-config.yaml"
+                "adds a `repo: local` with the hook ids reuse-surface, reuse-surface-pre-push, \
+                 reuse-surface-post-merge and reuse-surface-post-rewrite to .pre-commit-config.yaml"
             }
         };
         format!(
