@@ -21,47 +21,192 @@ struct Change {
     s: Range<usize>,
 }
 
-/// The changes that turn `base` into `side`, runs of unequal lines merged,
-/// each insertion or deletion slid down as far as it goes (as git's diff
-/// does: deleting one of two equal rows deletes the last one's lines).
+/// The changes that turn `base` into `side`: a Myers diff whose groups of
+/// changed lines are then slid as git's xdiff slides them
+/// ([`compact`]), so the same three texts split into the same regions as
+/// in `git merge-file`.
 fn changes(base: &[&str], side: &[&str]) -> Vec<Change> {
-    let mut out = raw_changes(base, side);
-    for k in 0..out.len() {
-        let (b_limit, s_limit) = out
-            .get(k + 1)
-            .map_or((base.len(), side.len()), |n| (n.b.start, n.s.start));
-        let c = &mut out[k];
-        if c.s.is_empty() {
-            while c.b.end < b_limit && base[c.b.start] == base[c.b.end] {
-                c.b = c.b.start + 1..c.b.end + 1;
-                c.s = c.s.start + 1..c.s.end + 1;
-            }
-        } else if c.b.is_empty() {
-            while c.s.end < s_limit && side[c.s.start] == side[c.s.end] {
-                c.b = c.b.start + 1..c.b.end + 1;
-                c.s = c.s.start + 1..c.s.end + 1;
-            }
+    let (mut in_base, mut in_side) = changed_lines(base, side);
+    compact(&mut in_base, &mut in_side, base);
+    compact(&mut in_side, &mut in_base, side);
+    let mut out: Vec<Change> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < base.len() || j < side.len() {
+        if !in_base.get(i) && !in_side.get(j) {
+            i += 1;
+            j += 1;
+            continue;
         }
+        let (b0, s0) = (i, j);
+        while in_base.get(i) {
+            i += 1;
+        }
+        while in_side.get(j) {
+            j += 1;
+        }
+        out.push(Change { b: b0..i, s: s0..j });
     }
     out
 }
 
-fn raw_changes(base: &[&str], side: &[&str]) -> Vec<Change> {
-    let mut out: Vec<Change> = Vec::new();
+/// Which lines of one file a diff marks changed, with an unchanged line
+/// before the first and after the last (xdiff's `rchg` with its guards),
+/// so a group's neighbours can always be read.
+struct Changed(Vec<bool>);
+
+impl Changed {
+    fn new(len: usize) -> Self {
+        Changed(vec![false; len + 2])
+    }
+    fn len(&self) -> usize {
+        self.0.len() - 2
+    }
+    /// Line `i` (`-1` and `len` are the guards, never changed).
+    fn at(&self, i: isize) -> bool {
+        self.0[(i + 1) as usize]
+    }
+    fn get(&self, i: usize) -> bool {
+        self.at(i as isize)
+    }
+    fn set(&mut self, i: usize, v: bool) {
+        self.0[i + 1] = v;
+    }
+}
+
+/// The lines of each file outside the longest common subsequence.
+fn changed_lines(base: &[&str], side: &[&str]) -> (Changed, Changed) {
+    let (mut b, mut s) = (Changed::new(base.len()), Changed::new(side.len()));
     for op in capture_diff_slices(Algorithm::Myers, base, side) {
-        let (tag, b, s) = op.as_tag_tuple();
+        let (tag, br, sr) = op.as_tag_tuple();
         if tag == DiffTag::Equal {
             continue;
         }
-        match out.last_mut() {
-            Some(last) if last.b.end == b.start && last.s.end == s.start => {
-                last.b.end = b.end;
-                last.s.end = s.end;
+        br.for_each(|i| b.set(i, true));
+        sr.for_each(|i| s.set(i, true));
+    }
+    (b, s)
+}
+
+/// A run of changed lines `start..end` of one file (empty between two
+/// unchanged lines).
+#[derive(Clone, Copy)]
+struct Group {
+    start: usize,
+    end: usize,
+}
+
+impl Group {
+    fn first(c: &Changed) -> Group {
+        let mut end = 0;
+        while c.get(end) {
+            end += 1;
+        }
+        Group { start: 0, end }
+    }
+    fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    /// The next group; `false` when this was the last.
+    fn next(&mut self, c: &Changed) -> bool {
+        if self.end == c.len() {
+            return false;
+        }
+        self.start = self.end + 1;
+        self.end = self.start;
+        while c.get(self.end) {
+            self.end += 1;
+        }
+        true
+    }
+    /// The previous group; `false` when this was the first.
+    fn previous(&mut self, c: &Changed) -> bool {
+        if self.start == 0 {
+            return false;
+        }
+        self.end = self.start - 1;
+        self.start = self.end;
+        while c.at(self.start as isize - 1) {
+            self.start -= 1;
+        }
+        true
+    }
+    /// Slide one line toward the end (the line after equals the first),
+    /// swallowing a group it then touches.
+    fn slide_down(&mut self, c: &mut Changed, lines: &[&str]) -> bool {
+        if self.end < c.len() && lines[self.start] == lines[self.end] {
+            c.set(self.start, false);
+            c.set(self.end, true);
+            self.start += 1;
+            self.end += 1;
+            while c.get(self.end) {
+                self.end += 1;
             }
-            _ => out.push(Change { b, s }),
+            true
+        } else {
+            false
         }
     }
-    out
+    /// Slide one line toward the start, swallowing a group it then touches.
+    fn slide_up(&mut self, c: &mut Changed, lines: &[&str]) -> bool {
+        if self.start > 0 && lines[self.start - 1] == lines[self.end - 1] {
+            self.start -= 1;
+            self.end -= 1;
+            c.set(self.start, true);
+            c.set(self.end, false);
+            while c.at(self.start as isize - 1) {
+                self.start -= 1;
+            }
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// xdiff's `xdl_change_compact` (without the indent heuristic, which
+/// `git merge-file` does not use): each group of changed lines of `this`
+/// is slid up and then down as far as equal lines allow, merging with the
+/// groups it meets, and left at the last place where it lines up with a
+/// change of `other`, else as far down as it goes.
+fn compact(this: &mut Changed, other: &mut Changed, lines: &[&str]) {
+    let mut g = Group::first(this);
+    let mut go = Group::first(other);
+    loop {
+        if !g.is_empty() {
+            let mut end_matching_other;
+            let mut earliest_end;
+            loop {
+                let size = g.end - g.start;
+                end_matching_other = None;
+                while g.slide_up(this, lines) {
+                    go.previous(other);
+                }
+                earliest_end = g.end;
+                if !go.is_empty() {
+                    end_matching_other = Some(g.end);
+                }
+                while g.slide_down(this, lines) {
+                    go.next(other);
+                    if !go.is_empty() {
+                        end_matching_other = Some(g.end);
+                    }
+                }
+                if size == g.end - g.start {
+                    break;
+                }
+            }
+            if g.end != earliest_end && end_matching_other.is_some() {
+                while go.is_empty() {
+                    g.slide_up(this, lines);
+                    go.previous(other);
+                }
+            }
+        }
+        if !g.next(this) {
+            break;
+        }
+        go.next(other);
+    }
 }
 
 /// Lines with their line breaks.
@@ -292,6 +437,29 @@ mod tests {
         assert_eq!((c[0].b.clone(), c[0].s.clone()), (3..5, 3..3), "{c:?}");
         let c = changes(&lines(ours), &lines(base));
         assert_eq!((c[0].b.clone(), c[0].s.clone()), (3..3, 3..5), "{c:?}");
+    }
+
+    /// The shape of a case the "never worse than git" property found: ours
+    /// copies a row whose last line equals base's last line. Plain Myers
+    /// puts the copy after base's last line, touching theirs' addition
+    /// there (a conflict); git slides it up onto ours' deletion, and the
+    /// merge is clean.
+    #[test]
+    fn groups_slide_to_line_up_with_a_change_as_gits_do() {
+        // `git merge-file -p` on these three gives the expected text, clean.
+        let base = "id\nname\nimage\nargs\nx\npull\n";
+        let ours = "id\nname\nimage\npull\nid\nname\nimage\npull\n";
+        let theirs = "id\nNAME\nimage\nargs\nx\npull\nextra\n";
+        let c = changes(&lines(base), &lines(ours));
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!((c[0].b.clone(), c[0].s.clone()), (3..5, 3..7), "{c:?}");
+        assert_eq!(
+            merge(base, ours, theirs),
+            (
+                "id\nNAME\nimage\npull\nid\nname\nimage\npull\nextra\n".into(),
+                0
+            )
+        );
     }
 
     #[test]

@@ -119,6 +119,40 @@ pub fn unclosed_flow(text: &str, at: usize) -> Option<usize> {
     lowest.checked_sub(1).map(|k| open_at[k])
 }
 
+/// The offset where the line holding `i` starts.
+fn line_start(b: &[u8], i: usize) -> usize {
+    b[..i]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1)
+}
+
+/// On the line starting at `ls`, before `i`: the column of the key whose
+/// value follows (`k: `), else of the last `- `; `None` when there is
+/// neither (the text before `i` is indentation only).
+fn line_owner(b: &[u8], ls: usize, i: usize) -> Option<isize> {
+    let mut j = ls;
+    while j < i && b[j] == b' ' {
+        j += 1;
+    }
+    let mut dash = None;
+    while j < i && b[j] == b'-' && b.get(j + 1).is_some_and(|c| *c == b' ' || *c == b'\t') {
+        dash = Some(j - ls);
+        j += 1;
+        while j < i && (b[j] == b' ' || b[j] == b'\t') {
+            j += 1;
+        }
+    }
+    let key = b[j..i]
+        .windows(2)
+        .any(|w| w[0] == b':' && matches!(w[1], b' ' | b'\t' | b'\r' | b'\n'));
+    match dash {
+        _ if j < i && key => Some((j - ls) as isize),
+        Some(d) => Some(d as isize),
+        None => None,
+    }
+}
+
 struct Lexer<'t> {
     b: &'t [u8],
     start: usize,
@@ -287,33 +321,32 @@ impl Lexer<'_> {
     }
 
     /// The column a scalar starting at `i` belongs to: the key on its line
-    /// when it is that key's value, else the last `- ` before it, else its
-    /// own column less one (a value on a line of its own).
+    /// when it is that key's value, else the last `- ` before it; a value
+    /// on a line of its own belongs to the key or dash of the nearest line
+    /// above indented less (`a:` then `  --` then ` x`: ` x` goes on the
+    /// scalar, being indented past `a`), and at the top to no column.
     fn owner(&self, i: usize) -> isize {
         let b = self.b;
-        let ls = b[..i]
-            .iter()
-            .rposition(|c| *c == b'\n')
-            .map_or(0, |p| p + 1);
-        let mut j = ls;
-        while j < i && b[j] == b' ' {
-            j += 1;
-        }
-        let mut dash = None;
-        while j < i && b[j] == b'-' && b.get(j + 1).is_some_and(|c| *c == b' ' || *c == b'\t') {
-            dash = Some(j - ls);
-            j += 1;
-            while j < i && (b[j] == b' ' || b[j] == b'\t') {
-                j += 1;
+        let ls = line_start(b, i);
+        match line_owner(b, ls, i) {
+            Some(col) => col,
+            None => {
+                let col = i - ls;
+                let mut end = ls;
+                while end > 0 {
+                    let above = line_start(b, end - 1);
+                    let text = &b[above..end - 1];
+                    let indent = text.iter().take_while(|c| **c == b' ').count();
+                    let content = text.get(indent).copied();
+                    end = above;
+                    if matches!(content, None | Some(b'#' | b'\r' | b'\t')) || indent >= col {
+                        continue;
+                    }
+                    // With its line break, so a key ending the line counts.
+                    return line_owner(b, above, above + text.len() + 1).unwrap_or(indent as isize);
+                }
+                -1
             }
-        }
-        let key = b[j..i]
-            .windows(2)
-            .any(|w| w[0] == b':' && (w[1] == b' ' || w[1] == b'\t'));
-        match dash {
-            _ if j < i && key => (j - ls) as isize,
-            Some(d) => d as isize,
-            None => (i - ls) as isize - 1,
         }
     }
 
@@ -500,5 +533,21 @@ mod tests {
         );
         assert_eq!(repr("k: @|2\n    a\n  b # c\n"), "|2\n    a\n  b # c");
         assert_eq!(repr("k: @a\n  |b # c\n"), "a\n  |b");
+    }
+
+    #[test]
+    fn a_plain_scalar_on_its_own_line_goes_on_past_its_key() {
+        // Found by the scanner fuzz target: the `"` of the last line is
+        // text of the scalar (indented past `a`), not an unclosed quote.
+        let text = "a:\n  --\n  [-  -x\n  - - y\n \"  - z\n";
+        assert_eq!(repr_end(text, 0..text.len()), text.len() - 1);
+        // Under `- k:` the scalar belongs to `k` (column 2): a line at
+        // column 3 goes on with it, quote and all.
+        let text = "- k:\n    v\n   \"w\n";
+        assert_eq!(
+            crate::yaml::block::strict_value(text).unwrap()[0]["k"],
+            "v \"w"
+        );
+        assert_eq!(repr_end(text, 9..text.len()), text.len() - 1);
     }
 }

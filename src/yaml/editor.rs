@@ -85,6 +85,16 @@ impl Editor {
         let (Seg::Key(key), parent) = path.split_last().ok_or("empty path")? else {
             return Err("cannot insert a sequence index".into());
         };
+        // Asked to insert a key that is there: its text is a form the
+        // locator cannot place (a tag before a value on lines of its own,
+        // say). Say that, rather than what a second copy would break.
+        if parse(&self.text).is_ok_and(|doc| exists(&doc, path)) {
+            return Err(format!(
+                "cannot find where {} is written in the text, so it cannot be edited in place; \
+                 nothing was changed (edit it by hand)",
+                pointer(path)
+            ));
+        }
         let nl = line_ending(&self.text);
         let tree = Lossless::new(&self.text);
         let mut splice = Splice::default();
@@ -295,6 +305,22 @@ impl Editor {
         splice.replace(span, rendered);
         self.commit(splice)
     }
+}
+
+/// Whether `path` names a value of `doc`.
+fn exists(doc: &serde_json::Value, path: &[Seg]) -> bool {
+    let mut cur = doc;
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => cur.get(k.as_str()),
+            Seg::Index(i) => cur.get(*i),
+        };
+        match next {
+            Some(v) => cur = v,
+            None => return false,
+        }
+    }
+    true
 }
 
 fn parent_is_null(raw: &str) -> bool {

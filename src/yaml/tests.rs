@@ -635,3 +635,24 @@ fn round_three_findings() {
     let scanned = block::scan(text).map(|d| block::to_value(&d.root));
     assert_eq!(scanned.ok(), block::strict_value(text).ok());
 }
+
+/// Found by the editor fuzz target: a tagged value on lines of its own is
+/// a value the locator cannot place; setting it once said "duplicate key"
+/// (the editor took it for missing and inserted a second copy). It is
+/// refused with the reason, and the text stays as it was.
+#[test]
+fn an_unlocatable_value_is_refused_not_duplicated() {
+    let text = "evidence:\n  !tag:\n   d}:}n1n\n 0 d}:}n1n# Ca i\n\n";
+    assert!(parse(text).is_ok());
+    let mut e = Editor::new(text);
+    let err = e.set_scalar(&[k("evidence")], "new").unwrap_err();
+    assert!(
+        err.starts_with("cannot find where /evidence is written"),
+        "{err}"
+    );
+    assert!(!err.contains("duplicate"), "{err}");
+    assert_eq!(e.text(), text);
+    // A key that really is missing is still inserted.
+    e.set_scalar(&[k("other")], "x").unwrap();
+    assert!(e.text().ends_with("other: x\n"), "{:?}", e.text());
+}

@@ -381,10 +381,7 @@ fn check(seed: u64) -> Result<bool, TestCaseError> {
 /// Run `check` on 1,000 random seeds; returns how many it applied to.
 fn thousand_cases(check: fn(u64) -> Result<bool, TestCaseError>) -> usize {
     // A fixed seed: CI runs the same 1,000 cases every time, so a red run
-    // always reproduces. Seed 2985640926293100542 is a known counterexample
-    // of the rule (a key duplicated in ours, git aligns the insertion
-    // differently): an open defect of issue 13, to become a regression case
-    // with its fix. `PROPTEST_RNG_SEED` explores other seeds.
+    // always reproduces. `PROPTEST_RNG_SEED` explores other seeds.
     let seed = std::env::var("PROPTEST_RNG_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
