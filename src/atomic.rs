@@ -49,6 +49,35 @@ pub fn write_lock() -> std::sync::MutexGuard<'static, ()> {
     WRITES.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// An exclusive lock on the registry under `root`, held while the result
+/// is alive: two `add` runs read, compute and write one after the other,
+/// so neither loses the other's item. The lock file lives under the git
+/// directory (`reuse-surface/registry.lock`), or in the system's
+/// temporary directory for a registry outside git.
+pub fn registry_lock(root: &Path) -> Result<std::fs::File> {
+    let canonical = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let path = match temps::git_dir_above(&canonical) {
+        Some(git) => git.join("reuse-surface").join("registry.lock"),
+        None => {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            canonical.hash(&mut h);
+            std::env::temp_dir().join(format!("reuse-surface-{:016x}.lock", h.finish()))
+        }
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    file.lock().map_err(|e| Error::io(&path, e))?;
+    Ok(file)
+}
+
 /// [`write_batch`] with a simulated failure of the `fail_at`-th rename, so
 /// tests can prove the rollback.
 pub fn write_batch_with_fault(

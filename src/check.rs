@@ -34,11 +34,15 @@ pub enum Check {
     DeprecatedDependency,
     DuplicateItem,
     CatalogDrift,
+    DuplicateKey,
+    UnknownReference,
+    RouteOverlap,
+    CoordinationDrift,
 }
 
 impl Check {
     /// Every check, in the order of the SPEC §3 table.
-    pub const ALL: [Check; 21] = [
+    pub const ALL: [Check; 25] = [
         Check::ParseError,
         Check::Schema,
         Check::DuplicateId,
@@ -60,6 +64,10 @@ impl Check {
         Check::DeprecatedDependency,
         Check::DuplicateItem,
         Check::CatalogDrift,
+        Check::DuplicateKey,
+        Check::UnknownReference,
+        Check::RouteOverlap,
+        Check::CoordinationDrift,
     ];
 
     /// The stable public name.
@@ -86,6 +94,10 @@ impl Check {
             Check::DeprecatedDependency => "deprecated-dependency",
             Check::DuplicateItem => "duplicate-item",
             Check::CatalogDrift => "catalog-drift",
+            Check::DuplicateKey => "duplicate-key",
+            Check::UnknownReference => "unknown-reference",
+            Check::RouteOverlap => "route-overlap",
+            Check::CoordinationDrift => "coordination-drift",
         }
     }
 
@@ -104,7 +116,9 @@ impl Check {
             | Check::StaleIndexDate
             | Check::DeprecatedDependency
             | Check::DuplicateItem
-            | Check::CatalogDrift => Severity::Warning,
+            | Check::CatalogDrift
+            | Check::RouteOverlap
+            | Check::CoordinationDrift => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -162,6 +176,16 @@ impl Check {
             Check::CatalogDrift => {
                 "the generated `registry/CATALOG.md` differs from what the entries render"
             }
+            Check::DuplicateKey => {
+                "two items of a kind (or of kinds sharing a key space) have the same key"
+            }
+            Check::UnknownReference => "a field of a kind's item names no existing item",
+            Check::RouteOverlap => {
+                "two items of a kind share a value of a list field within one scope (routes' topics)"
+            }
+            Check::CoordinationDrift => {
+                "the generated `registry_coordination.md` differs from the declared rules"
+            }
         }
     }
 
@@ -191,6 +215,10 @@ impl Check {
             Check::DeprecatedDependency => include_str!("check/deprecated-dependency.md"),
             Check::DuplicateItem => include_str!("check/duplicate-item.md"),
             Check::CatalogDrift => include_str!("check/catalog-drift.md"),
+            Check::DuplicateKey => include_str!("check/duplicate-key.md"),
+            Check::UnknownReference => include_str!("check/unknown-reference.md"),
+            Check::RouteOverlap => include_str!("check/route-overlap.md"),
+            Check::CoordinationDrift => include_str!("check/coordination-drift.md"),
         }
     }
 
@@ -377,6 +405,10 @@ mod tests {
             ),
             (Check::DuplicateItem, "duplicate-item", W, false),
             (Check::CatalogDrift, "catalog-drift", W, true),
+            (Check::DuplicateKey, "duplicate-key", E, false),
+            (Check::UnknownReference, "unknown-reference", E, false),
+            (Check::RouteOverlap, "route-overlap", W, false),
+            (Check::CoordinationDrift, "coordination-drift", W, false),
         ];
         assert_eq!(table.len(), Check::ALL.len());
         for (i, (check, slug, severity, fixable)) in table.into_iter().enumerate() {

@@ -21,6 +21,8 @@ pub fn run(reg: &Registry, snap: &dyn Snapshot) -> Vec<Problem> {
     let mut problems = reg.problems.clone();
     let mut found = Vec::new();
     coordination(reg, &MemoStates::new(snap), &mut found);
+    crate::kinds::rules::check(&reg.config.kinds, &reg.kinds, &mut found);
+    found.extend(crate::kinds::coordination::drift(&reg.config.kinds, snap));
     problems.extend(reg.config.apply_overrides(found));
     locate_problems(reg, &mut problems);
     crate::diagnostics::sort(&mut problems);

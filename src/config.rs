@@ -41,6 +41,9 @@ pub struct Config {
     pub signals: Vec<SignalRule>,
     #[serde(default = "default_delta")]
     pub auto_max_delta: u8,
+    /// Registry kinds beyond capabilities (see [`crate::kinds`]).
+    #[serde(default, deserialize_with = "null_default")]
+    pub kinds: BTreeMap<String, crate::kinds::KindDecl>,
 }
 
 fn default_delta() -> u8 {
@@ -59,6 +62,7 @@ impl Default for Config {
             checks: BTreeMap::new(),
             signals: Vec::new(),
             auto_max_delta: 1,
+            kinds: BTreeMap::new(),
         }
     }
 }
@@ -90,7 +94,41 @@ impl Config {
 pub fn config_problems(config: &Value) -> Vec<Problem> {
     let mut problems = override_problems(config);
     problems.extend(signal_problems(config));
+    problems.extend(kind_problems(config));
     problems
+}
+
+/// What the `kinds:` declarations say that cannot work (rules naming
+/// undeclared kinds, wildcards in directories, no place for new items):
+/// `schema` problems at the declaration, as the JSON Schema's are.
+pub fn kind_problems(config: &Value) -> Vec<Problem> {
+    let Some(kinds) = config.get("kinds").filter(|k| !k.is_null()) else {
+        return Vec::new();
+    };
+    let kinds: BTreeMap<String, crate::kinds::KindDecl> =
+        match serde_json::from_value(kinds.clone()) {
+            Ok(k) => k,
+            Err(e) => {
+                return vec![
+                    Problem::new(Check::Schema, format!("kinds: {e}"))
+                        .file(CONFIG_PATH)
+                        .node(vec![Seg::key("kinds")]),
+                ];
+            }
+        };
+    crate::kinds::decl::declaration_problems(&kinds)
+        .into_iter()
+        .map(|(at, message)| {
+            let mut path = vec![Seg::key("kinds")];
+            path.extend(at.iter().map(|s| match s.parse::<usize>() {
+                Ok(i) => Seg::Index(i),
+                Err(_) => Seg::key(s),
+            }));
+            Problem::new(Check::Schema, format!("kinds: {message}"))
+                .file(CONFIG_PATH)
+                .node(path)
+        })
+        .collect()
 }
 
 /// A `signals:` rule whose glob does not compile would match nothing, so

@@ -23,6 +23,7 @@ pub mod git;
 pub mod github;
 pub mod hooks;
 pub mod install;
+pub mod kinds;
 pub mod llm;
 pub mod maintain;
 pub mod model;

@@ -100,6 +100,8 @@ pub struct Registry {
     pub entries: Vec<LoadedEntry>,
     /// Parse and schema problems found while loading.
     pub problems: Vec<Problem>,
+    /// The items of the declared kinds (`kinds:` in the config).
+    pub kinds: crate::kinds::Items,
 }
 
 impl Registry {
@@ -125,6 +127,7 @@ impl Registry {
                 .flatten()
                 .map(|s| (s.path.as_str(), s)),
         );
+        all.extend(self.kinds.files.iter().map(|s| (s.path.as_str(), s)));
         all
     }
 
@@ -161,6 +164,7 @@ impl Registry {
         self.entries
             .iter()
             .map(|e| &e.source)
+            .chain(&self.kinds.files)
             .find(|s| s.path == path)
     }
 }
@@ -208,6 +212,8 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
     reg.config = config;
     reg.config_source = source;
     reg.problems.extend(problems);
+    reg.kinds = crate::kinds::load(&reg.config.kinds, snap)?;
+    reg.problems.extend(reg.kinds.problems.iter().cloned());
 
     // The index is one big document: parse it on its own thread while the
     // entries are read and parsed.
@@ -369,6 +375,43 @@ pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, V
     };
     validate_source(&mut source, kind, &mut problems);
     (source, problems)
+}
+
+/// Decode and parse a YAML file without a built-in schema (a kind's
+/// content file, whose schema is the repository's own).
+pub fn parse_plain_yaml(path: &str, bytes: &[u8]) -> (Source, Vec<Problem>) {
+    let text = match decode_or_report(path, bytes) {
+        Ok(text) => text,
+        Err(failed) => {
+            let (source, problem) = *failed;
+            return (source, vec![problem]);
+        }
+    };
+    let len = text.len();
+    let mut source = Source {
+        path: path.into(),
+        text,
+        yaml: 0..len,
+        line_offset: 0,
+        value: None,
+        parsed: false,
+        bom: has_bom(bytes),
+    };
+    match yaml::parse(source.yaml_text()) {
+        Err(e) => (
+            source.clone(),
+            vec![
+                Problem::new(Check::ParseError, e.message)
+                    .file(path)
+                    .at(e.line, e.column),
+            ],
+        ),
+        Ok(value) => {
+            source.value = Some(value);
+            source.parsed = true;
+            (source, Vec::new())
+        }
+    }
 }
 
 fn has_bom(bytes: &[u8]) -> bool {

@@ -28,7 +28,73 @@ pub struct EstablishOptions {
     /// `overwrite`: keeping someone's hook must never also replace their
     /// index with the empty scaffold.
     pub force_hooks: bool,
+    /// More registries beside the capabilities (`--profile`).
+    pub profile: Option<Profile>,
 }
+
+/// A set of registry kinds `--scaffold` can add beside the capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// Module types and instances, maturity, interfaces, content routes,
+    /// low- and high-level abilities and agent hooks (SPEC §2.5), with
+    /// their schemas, AGENTS.md and the coordination page.
+    WriteScripts,
+}
+
+/// The write-scripts profile's `kinds:` block, appended to the config.
+const WRITE_SCRIPTS_KINDS: &str = include_str!("../templates/write-scripts/kinds.yaml");
+
+/// The profile's fixed files: schemas and empty content files.
+const WRITE_SCRIPTS: &[(&str, &str)] = &[
+    (
+        ".system/registry/schemas/module_type.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/module_type.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/module_instance.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/module_instance.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/module_maturity.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/module_maturity.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/module_interface.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/module_interface.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/route.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/route.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/ability_low.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/ability_low.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/ability_high.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/ability_high.schema.yaml"),
+    ),
+    (
+        ".system/registry/schemas/hook.schema.yaml",
+        include_str!("../templates/write-scripts/schemas/hook.schema.yaml"),
+    ),
+    (
+        "modules/overview/type_registry.yaml",
+        "# Module types: write with `reuse-surface add --type module_type`.\nmodule_types: []\n",
+    ),
+    (
+        "modules/overview/instance_registry.yaml",
+        "# Module instances: write with `reuse-surface add --type module_instance`.\nmodule_instances: []\n",
+    ),
+    (
+        "modules/overview/instance_maturity.yaml",
+        "# Instance maturity: write with `reuse-surface add --type module_maturity`.\ninstance_maturity: []\n",
+    ),
+    (
+        "modules/overview/interfaces.yaml",
+        "# Module interfaces: write with `reuse-surface add --type module_interface`.\ninterfaces: []\n",
+    ),
+];
 
 /// Where `{{TODAY}}` in a template is replaced by the current UTC date.
 const TODAY_PLACEHOLDER: &str = "{{TODAY}}";
@@ -89,7 +155,7 @@ pub fn establish(opts: &EstablishOptions, out: &mut dyn Write) -> Result<()> {
 
     let mut changed = false;
     if opts.scaffold {
-        changed |= write_scaffold(root, &today, opts.overwrite, out)?;
+        changed |= write_scaffold(root, &today, opts.overwrite, opts.profile, out)?;
     }
     if let Some(plan) = install_plan {
         changed |= plan.apply(out)?;
@@ -118,7 +184,9 @@ fn describe(opts: &EstablishOptions, today: &str, out: &mut dyn Write) -> Result
         out,
         "establish: nothing selected (pass --scaffold, --hook, or both); they would do this:",
     )?;
-    for Planned { rel, action, .. } in plan_scaffold(&opts.path, today, opts.overwrite)? {
+    for Planned { rel, action, .. } in
+        plan_scaffold(&opts.path, today, opts.overwrite, opts.profile)?
+    {
         say(
             out,
             &format!("  --scaffold: {rel}: {}", action.describe(false)),
@@ -156,6 +224,14 @@ enum Action {
         target: PathBuf,
         backup: PathBuf,
     },
+    /// The config, which declares no kinds yet: the profile's are appended.
+    Append {
+        target: PathBuf,
+    },
+    /// A generated page (its marker on the first line), rewritten.
+    Regenerate {
+        target: PathBuf,
+    },
 }
 
 impl Action {
@@ -166,6 +242,10 @@ impl Action {
             (Action::Create, false) => "create".into(),
             (Action::Same, _) => "already present (kept)".into(),
             (Action::Keep, _) => "already present (kept; --overwrite overwrites it)".into(),
+            (Action::Append { .. }, true) => "kinds appended (the rest kept)".into(),
+            (Action::Append { .. }, false) => "append the kinds (keeping the rest)".into(),
+            (Action::Regenerate { .. }, true) => "regenerated from registry/config.yaml".into(),
+            (Action::Regenerate { .. }, false) => "regenerate from registry/config.yaml".into(),
             (Action::Overwrite { backup, .. }, done) => format!(
                 "{} (the previous content {} in {})",
                 if done { "overwritten" } else { "overwrite" },
@@ -187,23 +267,135 @@ struct Planned {
     action: Action,
 }
 
+/// The files of the scaffold (and of `profile`), each with its content.
+fn scaffold_files(today: &str, profile: Option<Profile>) -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&str, String)> = SCAFFOLD
+        .iter()
+        .map(|(rel, t)| (*rel, render(t, today)))
+        .collect();
+    if profile == Some(Profile::WriteScripts) {
+        for (rel, content) in &mut files {
+            if *rel == crate::model::CONFIG_PATH {
+                content.push_str(WRITE_SCRIPTS_KINDS);
+            }
+        }
+        files.extend(WRITE_SCRIPTS.iter().map(|(rel, t)| (*rel, t.to_string())));
+    }
+    files
+}
+
+/// The pages generated from the kinds the config declares once this run
+/// is done (its planned content, or the existing file when kept).
+fn generated_pages(root: &Path, planned: &[Planned]) -> Vec<(&'static str, String)> {
+    let config = planned
+        .iter()
+        .find(|p| p.rel == crate::model::CONFIG_PATH)
+        .map(|p| match p.action {
+            Action::Keep => std::fs::read_to_string(&p.path).unwrap_or_default(),
+            _ => p.content.clone(),
+        })
+        .unwrap_or_default();
+    let _ = root;
+    let kinds = crate::yaml::parse(&config)
+        .ok()
+        .and_then(|v| serde_json::from_value::<Option<crate::config::Config>>(v).ok())
+        .flatten()
+        .map(|c| c.kinds)
+        .unwrap_or_default();
+    if kinds.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        (
+            crate::kinds::coordination::AGENTS_PATH,
+            crate::kinds::coordination::render_agents(&kinds),
+        ),
+        (
+            crate::kinds::coordination::PAGE_PATH,
+            crate::kinds::coordination::render(&kinds),
+        ),
+    ]
+}
+
 /// Decides what the scaffold does with each file under `root`.
-fn plan_scaffold(root: &Path, today: &str, force: bool) -> Result<Vec<Planned>> {
+fn plan_scaffold(
+    root: &Path,
+    today: &str,
+    force: bool,
+    profile: Option<Profile>,
+) -> Result<Vec<Planned>> {
     let mut planned = Vec::new();
-    for (rel, template) in SCAFFOLD {
+    for (rel, content) in scaffold_files(today, profile) {
         let path = root.join(rel);
-        let content = render(template, today);
-        let action = match std::fs::symlink_metadata(&path) {
+        // An existing config without kinds gets the profile's block
+        // appended: its own lines stay as they are.
+        if rel == crate::model::CONFIG_PATH
+            && profile.is_some()
+            && let Ok(current) = std::fs::read_to_string(&path)
+            && !declares_kinds(&current)
+        {
+            let mut content = current.clone();
+            if !content.is_empty() && !content.ends_with('\n') {
+                content.push('\n');
+            }
+            content.push_str(WRITE_SCRIPTS_KINDS);
+            planned.push(Planned {
+                rel,
+                path: path.clone(),
+                content,
+                action: Action::Append { target: path },
+            });
+            continue;
+        }
+        let action = plan_one(&path, &content, force)?;
+        planned.push(Planned {
+            rel,
+            path,
+            content,
+            action,
+        });
+    }
+    for (rel, content) in generated_pages(root, &planned) {
+        let path = root.join(rel);
+        let action = match std::fs::read_to_string(&path) {
+            // Ours (the marker on its first line): regenerated, no backup.
+            Ok(current) if current == content => Action::Same,
+            Ok(current) if current.starts_with(crate::kinds::coordination::MARKER) => {
+                Action::Regenerate {
+                    target: path.clone(),
+                }
+            }
+            _ => plan_one(&path, &content, force)?,
+        };
+        planned.push(Planned {
+            rel,
+            path,
+            content,
+            action,
+        });
+    }
+    Ok(planned)
+}
+
+/// Whether a config text has a top-level `kinds:` key.
+fn declares_kinds(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("kinds:"))
+}
+
+/// What to do with one file whose wanted content is `content`.
+fn plan_one(path: &Path, content: &str, force: bool) -> Result<Action> {
+    {
+        let action = match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Action::Create,
-            Err(e) => return Err(Error::io(&path, e)),
-            Ok(_) => match std::fs::read(&path) {
+            Err(e) => return Err(Error::io(path, e)),
+            Ok(_) => match std::fs::read(path) {
                 Ok(current) if current == content.as_bytes() => Action::Same,
                 _ if !force => Action::Keep,
                 Ok(_) => {
                     // Replace a symlink's target, never the link itself.
-                    let target = std::fs::canonicalize(&path).map_err(|e| Error::io(&path, e))?;
+                    let target = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
                     Action::Overwrite {
-                        backup: free_backup_path(&path)?,
+                        backup: free_backup_path(path)?,
                         target,
                     }
                 }
@@ -216,20 +408,20 @@ fn plan_scaffold(root: &Path, today: &str, force: bool) -> Result<Vec<Planned>> 
                 }
             },
         };
-        planned.push(Planned {
-            rel,
-            path,
-            content,
-            action,
-        });
+        Ok(action)
     }
-    Ok(planned)
 }
 
 /// Writes the scaffold files under `root` in one all-or-nothing batch,
 /// reporting each; returns whether anything changed.
-fn write_scaffold(root: &Path, today: &str, force: bool, out: &mut dyn Write) -> Result<bool> {
-    let planned = plan_scaffold(root, today, force)?;
+fn write_scaffold(
+    root: &Path,
+    today: &str,
+    force: bool,
+    profile: Option<Profile>,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let planned = plan_scaffold(root, today, force, profile)?;
     let mut batch = Vec::new();
     for Planned {
         path,
@@ -257,6 +449,12 @@ fn write_scaffold(root: &Path, today: &str, force: bool, out: &mut dyn Write) ->
                         backup.display()
                     ))
                 })?;
+                batch.push(PendingFile {
+                    target: target.clone(),
+                    bytes: content.clone().into_bytes(),
+                });
+            }
+            Action::Append { target } | Action::Regenerate { target } => {
                 batch.push(PendingFile {
                     target: target.clone(),
                     bytes: content.clone().into_bytes(),

@@ -30,7 +30,7 @@ fn temp_dir_of(git_dir: &Path) -> PathBuf {
 
 /// The git directory of the work tree holding `dir`: the nearest `.git`
 /// at or above it (a directory, or a linked worktree's `gitdir:` file).
-fn git_dir_above(dir: &Path) -> Option<PathBuf> {
+pub(super) fn git_dir_above(dir: &Path) -> Option<PathBuf> {
     let dir = std::fs::canonicalize(dir).ok()?;
     for at in dir.ancestors() {
         let dot_git = at.join(".git");

@@ -125,11 +125,48 @@ pub enum Command {
     /// --auto (or --yes) is required. Exit codes: 0 ok, 1 the batch would not
     /// validate (nothing written), 2 usage error or every patch skipped, 3 internal error.
     Maintain(MaintainArgs),
-    /// Insert or update an item of another registry kind.
+    /// Insert or update an item of a declared registry kind (`kinds:` in registry/config.yaml).
+    ///
+    /// The entry is checked against the kind's schema and, unless --no-check, the
+    /// coordination rules run on the registry as it would be after the write; then the
+    /// item is inserted at its sorted place (or the item with its key is replaced),
+    /// every other byte of the file kept, atomically.
+    ///
+    /// Examples:
+    ///   reuse-surface add --type module_instance --entry-json '{"id": "billing", "type_id": "service", "description": "Bills."}'
+    ///   reuse-surface add --type hook --entry-file hook.yaml --dry-run
+    ///
+    /// Exit codes: 0 written (or unchanged), 1 refused (an error in the entry or one the
+    /// write would bring; nothing written), 2 usage error, 3 internal error.
     Add {
-        /// Not available in this build.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        args: Vec<String>,
+        #[command(flatten)]
+        root: RootArg,
+        /// The kind of the item (a key of `kinds:`).
+        #[arg(long = "type", value_name = "KIND")]
+        kind: String,
+        /// The entry as a YAML or JSON file (`-`: stdin).
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "entry_json",
+            required_unless_present = "entry_json"
+        )]
+        entry_file: Option<PathBuf>,
+        /// The entry as JSON (or YAML flow) text.
+        #[arg(long, value_name = "JSON")]
+        entry_json: Option<String>,
+        /// The file a new item goes to, instead of the kind's `new_file` (registry-relative).
+        #[arg(long, value_name = "PATH")]
+        file: Option<String>,
+        /// Skip the coordination rules (never the schema); says so.
+        #[arg(long)]
+        no_check: bool,
+        /// Print the diff of the write; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// Scaffold a registry and/or install the hooks in a repository.
     Establish {
@@ -148,6 +185,9 @@ pub enum Command {
         /// Keep foreign hooks aside and run them first (as `install --force`).
         #[arg(long)]
         force_hooks: bool,
+        /// With --scaffold: add these registry kinds beside the capabilities.
+        #[arg(long, value_enum, value_name = "PROFILE", requires = "scaffold")]
+        profile: Option<crate::scaffold::Profile>,
         /// Replaced by --overwrite and --force-hooks (it meant both at once).
         #[arg(long, hide = true)]
         force: bool,

@@ -3,6 +3,7 @@
 //! one place ([`main`]): `0` ok, `1` problems found, `2` usage, `3`
 //! internal error, and a closed output pipe ends quietly.
 
+mod add;
 mod args;
 mod docs;
 mod maintain;
@@ -85,12 +86,6 @@ fn cwd() -> Result<PathBuf> {
         .map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))
 }
 
-fn not_yet(what: &str) -> Result<i32> {
-    Err(Error::usage(format!(
-        "`{what}` is not yet available in this build of reuse-surface"
-    )))
-}
-
 /// Dispatch a parsed command.
 pub fn run(command: Command, styles: Styles) -> Result<i32> {
     let stdout = std::io::stdout();
@@ -139,13 +134,36 @@ pub fn run(command: Command, styles: Styles) -> Result<i32> {
             )
         }
         Command::Maintain(args) => maintain::maintain(args, styles.out, &mut out),
-        Command::Add { .. } => not_yet("add"),
+        Command::Add {
+            root,
+            kind,
+            entry_file,
+            entry_json,
+            file,
+            no_check,
+            dry_run,
+            format,
+        } => {
+            let entry = add::Entry::read(entry_file.as_deref(), entry_json)?;
+            add::add(
+                root.root.as_deref(),
+                kind,
+                entry,
+                file,
+                !no_check,
+                dry_run,
+                format,
+                styles.out,
+                &mut out,
+            )
+        }
         Command::Establish {
             path,
             scaffold,
             hook,
             overwrite,
             force_hooks,
+            profile,
             force,
             publish_check,
             raw_url,
@@ -162,6 +180,7 @@ pub fn run(command: Command, styles: Styles) -> Result<i32> {
                 hook,
                 overwrite,
                 force_hooks,
+                profile,
             };
             establish(&opts, publish_check, raw_url, &mut out)
         }

@@ -205,6 +205,7 @@ pub fn any_relevant<'a>(
     paths.into_iter().any(|path| {
         let name = path.rsplit('/').next().unwrap_or(path);
         path.starts_with("registry/")
+            || crate::kinds::declares_path(&config.kinds, path)
             || matches!(name, "Cargo.toml" | "pyproject.toml" | "package.json")
             || signals
                 .get_or_insert_with(|| SignalRules::from_config(config))

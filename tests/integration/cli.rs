@@ -400,6 +400,10 @@ fn explain_lists_every_check_with_its_default_severity() {
         ("deprecated-dependency", "warning"),
         ("duplicate-item", "warning"),
         ("catalog-drift", "warning"),
+        ("duplicate-key", "error"),
+        ("unknown-reference", "error"),
+        ("route-overlap", "warning"),
+        ("coordination-drift", "warning"),
     ];
     assert_eq!(got, want, "{}", listed.show());
     let fixable: Vec<&str> = rows

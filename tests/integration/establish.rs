@@ -35,6 +35,7 @@ fn establish(
             hook,
             overwrite: force,
             force_hooks: force,
+            profile: None,
         },
         &mut out,
     )?;

@@ -32,6 +32,7 @@ mod hostile;
 mod install;
 mod kept_hooks;
 mod kill;
+mod kinds;
 mod lfs;
 mod maintain;
 mod managers;
