@@ -21,6 +21,9 @@ pub struct Stats {
     pub without_evidence: Vec<String>,
     /// Entries that could not be read (parse or schema problems).
     pub unreadable: usize,
+    /// Items per declared kind (`kinds:` in the config), every declared
+    /// kind listed, empty ones with 0.
+    pub kinds: BTreeMap<String, usize>,
 }
 
 /// Compute statistics over the registry's valid entries.
@@ -59,6 +62,12 @@ pub fn compute(reg: &Registry) -> Stats {
         mean_vector,
         without_evidence,
         unreadable: reg.entries.len() - n,
+        kinds: reg
+            .config
+            .kinds
+            .keys()
+            .map(|k| (k.clone(), reg.kinds.of(k).count()))
+            .collect(),
     }
 }
 
@@ -99,6 +108,12 @@ pub fn render(s: &Stats) -> String {
         ));
         for id in &s.without_evidence {
             out.push_str(&format!("  {id}\n"));
+        }
+    }
+    if !s.kinds.is_empty() {
+        out.push_str("items by kind:\n");
+        for (kind, n) in &s.kinds {
+            out.push_str(&format!("  {kind:<18}{n}\n"));
         }
     }
     out

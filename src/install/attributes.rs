@@ -25,8 +25,14 @@ const DRIVER_NAME: &str = "reuse-surface";
 /// the top level, `/`-separated, `""` for the top level), with glob
 /// characters escaped and C-quoted when it holds blanks or quotes.
 pub fn attributes_pattern(prefix: &str) -> String {
-    if prefix.is_empty() {
-        return ATTRIBUTES_PATTERN.to_string();
+    pattern_under(prefix, ATTRIBUTES_PATTERN)
+}
+
+/// `files` (a registry-relative path or glob) as a pattern from the top
+/// level, for the registry at `prefix`.
+pub fn pattern_under(prefix: &str, files: &str) -> String {
+    if prefix.is_empty() && !files.contains([' ', '\t', '"']) {
+        return files.to_string();
     }
     let mut escaped = String::new();
     for c in prefix.trim_end_matches('/').chars() {
@@ -35,7 +41,11 @@ pub fn attributes_pattern(prefix: &str) -> String {
         }
         escaped.push(c);
     }
-    let pattern = format!("{escaped}/{ATTRIBUTES_PATTERN}");
+    let pattern = if escaped.is_empty() {
+        files.to_string()
+    } else {
+        format!("{escaped}/{files}")
+    };
     if pattern.contains([' ', '\t', '"']) {
         format!("\"{}\"", pattern.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
@@ -56,11 +66,20 @@ pub fn has_attributes_line(content: &[u8]) -> bool {
 
 /// Whether `.gitattributes` text holds the line for the registry at `prefix`.
 pub(super) fn has_line_for(content: &[u8], prefix: &str) -> bool {
-    let pattern = attributes_pattern(prefix);
+    has_pattern_line(content, &attributes_pattern(prefix))
+}
+
+/// The line routing `pattern` (see [`pattern_under`]) to the driver.
+pub fn pattern_line(pattern: &str) -> String {
+    format!("{pattern} {ATTRIBUTES_VALUE}")
+}
+
+/// Whether `.gitattributes` text routes `pattern` to the driver.
+pub(super) fn has_pattern_line(content: &[u8], pattern: &str) -> bool {
     content.split(|&b| b == b'\n').any(|line| {
         let line = String::from_utf8_lossy(line);
         let line = line.trim_start();
-        line.strip_prefix(pattern.as_str()).is_some_and(|rest| {
+        line.strip_prefix(pattern).is_some_and(|rest| {
             rest.starts_with([' ', '\t']) && rest.split_whitespace().any(|w| w == ATTRIBUTES_VALUE)
         })
     })
@@ -69,6 +88,11 @@ pub(super) fn has_line_for(content: &[u8], prefix: &str) -> bool {
 /// Whether the file at `path` exists and holds the line for `prefix`.
 pub(super) fn line_present(path: &Path, prefix: &str) -> Result<bool> {
     Ok(read_optional(path)?.is_some_and(|content| has_line_for(&content, prefix)))
+}
+
+/// Whether the file at `path` exists and routes `pattern` to the driver.
+pub(super) fn pattern_present(path: &Path, pattern: &str) -> Result<bool> {
+    Ok(read_optional(path)?.is_some_and(|content| has_pattern_line(&content, pattern)))
 }
 
 /// The `merge` attribute git resolves for `index` (relative to the top

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::InstallOptions;
 use super::attributes::{
-    attributes_line, line_present, resolved_merge_attribute, routes_to_driver,
+    attributes_line, line_present, pattern_line, pattern_present, pattern_under,
+    resolved_merge_attribute, routes_to_driver,
 };
 use super::driver::{self, merge_driver_command};
 use super::hook_file::{HookState, hook_state};
@@ -170,8 +171,34 @@ fn plan_attributes(
             resolved: resolved_merge_attribute(&layout.toplevel, &index)?,
             index,
         });
+        // The declared kinds' files merge by their keys too.
+        for files in kind_files(&layout.toplevel.join(&prefix)) {
+            let pattern = pattern_under(&prefix, &files);
+            // A path git asks about: the glob's wildcards as a name.
+            let sample = format!("{prefix}{}", files.replace(['*', '?'], "x"));
+            plans.push(AttributePlan {
+                line: pattern_line(&pattern),
+                in_file: pattern_present(attributes_path, &pattern)?,
+                resolved: resolved_merge_attribute(&layout.toplevel, &sample)?,
+                index: sample,
+            });
+        }
     }
     Ok(plans)
+}
+
+/// The `files` of the kinds the registry under `root` declares (none when
+/// its config is missing or does not parse: `validate` reports that).
+fn kind_files(root: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(root.join(crate::model::CONFIG_PATH)) else {
+        return Vec::new();
+    };
+    crate::yaml::parse(&text)
+        .ok()
+        .and_then(|v| serde_json::from_value::<Option<crate::config::Config>>(v).ok())
+        .flatten()
+        .map(|c| c.kinds.into_values().map(|k| k.files).collect())
+        .unwrap_or_default()
 }
 
 /// A `core.hooksPath` from outside the clone (global, system, the command

@@ -337,8 +337,21 @@ pub fn configured_keys(config: &Path) -> BTreeMap<String, String> {
 /// The config of the registry holding the merged file `path` (git's `%P`,
 /// relative to the top of the work tree): `X/registry/indexes/F.yaml`
 /// reads `X/registry/config.yaml`, so a registry below the top level gets
-/// its own keys. Without a path of that shape: `registry/config.yaml`.
+/// its own keys. Another file (a kind's content, `X/modules/a.yaml`)
+/// reads the nearest `registry/config.yaml` above it; without one:
+/// `registry/config.yaml`.
 pub fn config_beside(path: Option<&str>) -> std::path::PathBuf {
+    if let Some(p) = path.filter(|p| !p.contains("/indexes/")) {
+        let nearest = Path::new(p)
+            .ancestors()
+            .skip(1)
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map(|dir| dir.join(crate::model::CONFIG_PATH))
+            .find(|config| config.is_file());
+        if let Some(config) = nearest {
+            return config;
+        }
+    }
     let registry = path
         .map(Path::new)
         .and_then(Path::parent)

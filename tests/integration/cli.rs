@@ -284,7 +284,8 @@ fn stats_json() {
             },
             "mean_vector": {"A": 1.0, "C": 1.0, "D": 1.33, "R": 2.0},
             "without_evidence": ["capability.demo.gamma"],
-            "unreadable": 1
+            "unreadable": 1,
+            "kinds": {}
         })
     );
     let text = repo.run(&["stats"]);

@@ -477,3 +477,123 @@ fn concurrent_adds_to_one_file_all_land() {
     }
     repo.validate_json(&[]).assert_code(0);
 }
+
+#[test]
+fn stats_counts_items_per_kind() {
+    let repo = with_samples();
+    let run = repo.run(&["stats", "--format", "json"]);
+    run.assert_code(0);
+    let kinds = &run.json()["kinds"];
+    assert_eq!(kinds["module_instance"], 1, "{kinds}");
+    assert_eq!(kinds["hook"], 1, "{kinds}");
+    assert_eq!(kinds.as_object().unwrap().len(), 8, "{kinds}");
+    let text = repo.run(&["stats"]);
+    assert!(text.stdout.contains("items by kind:\n"), "{}", text.show());
+}
+
+/// `install` routes the kinds' files to the merge driver, and a real
+/// `git merge` of two branches that each add an ability to the same file
+/// is clean and keeps both; the same key added differently on both sides
+/// is a conflict on that item only.
+#[test]
+fn kind_files_merge_by_their_keys() {
+    let repo = with_samples();
+    repo.run(&["install"]).assert_code(0);
+    let attributes = repo.read(".gitattributes");
+    assert!(
+        attributes.contains(".system/registry/low-level/*.yaml merge=reuse-surface\n"),
+        "{attributes}"
+    );
+    let attr = repo.git(&[
+        "check-attr",
+        "merge",
+        "--",
+        ".system/registry/low-level/billing.yaml",
+    ]);
+    assert!(attr.trim_end().ends_with("merge: reuse-surface"), "{attr}");
+    repo.commit_all("install");
+    let ability = |id: &str, desc: &str| {
+        format!(r#"{{"id": "{id}", "module_id": "billing", "description": "{desc}"}}"#)
+    };
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    add(
+        &repo,
+        "ability_low",
+        &ability("billing.refund", "Refund a charge."),
+    )
+    .assert_code(0);
+    add(
+        &repo,
+        "ability_low",
+        &ability("billing.same", "Side's words."),
+    )
+    .assert_code(0);
+    repo.commit_all("side adds");
+    repo.git(&["checkout", "-q", "main"]);
+    add(
+        &repo,
+        "ability_low",
+        &ability("billing.void", "Void an invoice."),
+    )
+    .assert_code(0);
+    repo.commit_all("main adds");
+    let out = repo
+        .command("git")
+        .args(["merge", "--no-edit", "side"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = repo.read(".system/registry/low-level/billing.yaml");
+    for id in [
+        "billing.charge",
+        "billing.refund",
+        "billing.same",
+        "billing.void",
+    ] {
+        assert_eq!(
+            text.matches(&format!("- id: {id}\n")).count(),
+            1,
+            "{id}:\n{text}"
+        );
+    }
+    repo.validate_json(&[]).assert_code(0);
+
+    // The same new key, described differently on two branches.
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    add(
+        &repo,
+        "ability_low",
+        &ability("billing.dup", "Other's words."),
+    )
+    .assert_code(0);
+    repo.commit_all("other");
+    repo.git(&["checkout", "-q", "main"]);
+    add(
+        &repo,
+        "ability_low",
+        &ability("billing.dup", "Main's words."),
+    )
+    .assert_code(0);
+    repo.commit_all("main");
+    let out = repo
+        .command("git")
+        .args(["merge", "--no-edit", "other"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the clash merged cleanly");
+    let text = repo.read(".system/registry/low-level/billing.yaml");
+    assert_eq!(text.matches("<<<<<<<").count(), 1, "{text}");
+    let conflict = &text[text.find("<<<<<<<").unwrap()..text.find(">>>>>>>").unwrap()];
+    assert!(
+        conflict.contains("Main's words.") && conflict.contains("Other's words."),
+        "{text}"
+    );
+    assert!(
+        !conflict.contains("billing.void") && !conflict.contains("billing.charge"),
+        "{text}"
+    );
+}
