@@ -206,7 +206,26 @@ pub fn plan(reg: &Registry, snap: &dyn Snapshot, req: &Request) -> Result<Planne
         .transpose()
         .map_err(|e| Error::usage(format!("{file}: {}", e.message)))?;
     let new = match &kind.list {
-        Some(list) => write_into_list(old.as_deref(), list, kind, &key, fields, existing)?,
+        Some(list) => {
+            let siblings: Vec<(usize, Option<&str>)> = reg
+                .kinds
+                .of(&req.kind)
+                .filter(|i| i.file == file)
+                .filter_map(|i| match i.at.as_slice() {
+                    [_, Seg::Index(n)] => Some((*n, i.key.as_deref())),
+                    _ => None,
+                })
+                .collect();
+            write_into_list(
+                old.as_deref(),
+                list,
+                kind,
+                &key,
+                fields,
+                existing,
+                &siblings,
+            )?
+        }
         None => write_file_item(old.as_deref(), kind, fields),
     };
     read_back(&new, kind, &key, &entry, &file)?;
@@ -217,7 +236,13 @@ pub fn plan(reg: &Registry, snap: &dyn Snapshot, req: &Request) -> Result<Planne
             snap,
             BTreeMap::from([(file.clone(), new.as_bytes().to_vec())]),
         );
-        let mut later = registry::load(&overlay)?;
+        let mut later = Registry {
+            config: reg.config.clone(),
+            kinds: reg
+                .kinds
+                .with_file_replaced(&reg.config.kinds, &overlay, &file)?,
+            ..Registry::default()
+        };
         let mut found = later.kinds.problems.clone();
         super::rules::check(&later.config.kinds, &later.kinds, &mut found);
         let mut before = reg.kinds.problems.clone();
@@ -356,17 +381,11 @@ fn write_into_list(
     key: &str,
     fields: &serde_json::Map<String, Value>,
     existing: Option<&Item>,
+    siblings: &[(usize, Option<&str>)],
 ) -> Result<String> {
     let path = [Seg::key(list)];
     let fields = rendered_fields(kind, fields);
     let mut text = old.map(str::to_string).unwrap_or_default();
-    let current: Vec<Option<String>> = yaml::parse(&text)
-        .ok()
-        .and_then(|v| v.get(list).and_then(Value::as_array).cloned())
-        .unwrap_or_default()
-        .iter()
-        .map(|row| row.get(&kind.key).and_then(key_text))
-        .collect();
     let index = match existing.and_then(|i| match i.at.as_slice() {
         [_, Seg::Index(n)] => Some(*n),
         _ => None,
@@ -375,10 +394,14 @@ fn write_into_list(
             text = remove_item(&text, &path, n)?;
             n
         }
-        None => current
+        // Before the first item whose key sorts after the new one (the
+        // file's items as loaded, under the lock), else at the end.
+        None => siblings
             .iter()
-            .position(|k| k.as_deref().is_some_and(|k| k > key))
-            .unwrap_or(current.len()),
+            .filter(|(_, k)| k.is_some_and(|k| k > key))
+            .map(|(i, _)| *i)
+            .min()
+            .unwrap_or_else(|| siblings.iter().map(|(i, _)| i + 1).max().unwrap_or(0)),
     };
     let mut editor = Editor::new(text);
     editor

@@ -70,24 +70,75 @@ pub fn load(kinds: &BTreeMap<String, KindDecl>, snap: &dyn Snapshot) -> crate::R
     for (name, kind) in kinds {
         let validator = schema_of(name, kind, snap, &mut out.problems)?;
         for path in files_of(kind, snap) {
-            let Some(bytes) = snap.read(&path)? else {
-                continue; // a declared file not written yet holds no items
-            };
-            let (source, problems) = parse_plain_yaml(&path, &bytes);
-            out.problems.extend(problems);
-            if let Some(value) = &source.value {
-                let before = out.items.len();
-                items_of(name, kind, &path, value, &mut out.items, &mut out.problems);
-                if let Some(v) = &validator {
-                    for item in &out.items[before..] {
-                        schema_problems(v, item, &mut out.problems);
-                    }
-                }
-            }
-            out.files.push(source);
+            out.read_file(name, kind, &path, validator.as_ref(), snap)?;
         }
     }
     Ok(out)
+}
+
+impl Items {
+    /// Read one file of kind `name` into these items.
+    fn read_file(
+        &mut self,
+        name: &str,
+        kind: &KindDecl,
+        path: &str,
+        validator: Option<&jsonschema::Validator>,
+        snap: &dyn Snapshot,
+    ) -> crate::Result<()> {
+        let Some(bytes) = snap.read(path)? else {
+            return Ok(()); // a declared file not written yet holds no items
+        };
+        let (source, problems) = parse_plain_yaml(path, &bytes);
+        self.problems.extend(problems);
+        if let Some(value) = &source.value {
+            let before = self.items.len();
+            items_of(name, kind, path, value, &mut self.items, &mut self.problems);
+            if let Some(v) = validator {
+                for item in &self.items[before..] {
+                    schema_problems(v, item, &mut self.problems);
+                }
+            }
+        }
+        self.files.push(source);
+        Ok(())
+    }
+
+    /// These items with `path` read again from `snap` (its new text):
+    /// what `add` checks, without reading every other file again.
+    pub fn with_file_replaced(
+        &self,
+        kinds: &BTreeMap<String, KindDecl>,
+        snap: &dyn Snapshot,
+        path: &str,
+    ) -> crate::Result<Items> {
+        let mut out = Items {
+            files: self
+                .files
+                .iter()
+                .filter(|s| s.path != path)
+                .cloned()
+                .collect(),
+            items: self
+                .items
+                .iter()
+                .filter(|i| i.file != path)
+                .cloned()
+                .collect(),
+            problems: self
+                .problems
+                .iter()
+                .filter(|p| p.file.as_deref() != Some(path))
+                .cloned()
+                .collect(),
+        };
+        for (name, kind) in kinds.iter().filter(|(_, k)| k.holds(path)) {
+            let mut ignored = Vec::new();
+            let validator = schema_of(name, kind, snap, &mut ignored)?;
+            out.read_file(name, kind, path, validator.as_ref(), snap)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The kind's compiled schema; a schema that is missing, does not parse

@@ -135,6 +135,36 @@ fn the_profile_scaffolds_every_kind_and_is_idempotent() {
     assert!(again.stdout.contains("nothing to do"), "{}", again.show());
     assert_eq!(tree(repo.root()), before, "a second run changed files");
     repo.validate_json(&[]).assert_code(0);
+
+    // The page is generated from the rules: changing a rule without
+    // regenerating it is `coordination-drift`, and --scaffold repairs it.
+    repo.replace(
+        "registry/config.yaml",
+        "{field: route_ids, kinds: [route], severity: warning}",
+        "{field: route_ids, kinds: [route]}",
+    );
+    let v = repo.validate_json(&[]);
+    v.assert_code(0);
+    let drift = v.problem("coordination-drift");
+    assert_eq!(
+        drift["file"], ".system/registry/registry_coordination.md",
+        "{drift}"
+    );
+    assert_eq!(drift["severity"], "warning", "{drift}");
+    let regen = repo.run(&["establish", "--scaffold"]);
+    regen.assert_code(0);
+    assert!(
+        regen
+            .stdout
+            .contains("registry_coordination.md: regenerated"),
+        "{}",
+        regen.show()
+    );
+    assert!(repo.validate_json(&[]).problems().is_empty());
+    assert!(
+        repo.read(".system/registry/registry_coordination.md")
+            .contains("`route_ids` names an existing `route`: **write fails**")
+    );
 }
 
 #[test]
@@ -596,4 +626,67 @@ fn kind_files_merge_by_their_keys() {
         !conflict.contains("billing.void") && !conflict.contains("billing.charge"),
         "{text}"
     );
+}
+
+#[test]
+fn entries_from_stdin_json_output_and_an_explicit_file() {
+    let repo = with_samples();
+    let mut child = repo
+        .command(BIN)
+        .args([
+            "add",
+            "--type",
+            "route",
+            "--entry-file",
+            "-",
+            "--format",
+            "json",
+        ])
+        .args(["--file", "modules/routes/extra.yaml"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"id: billing.refunds\nmodule_id: billing\nscope: api\ntopics: [refunds]\ndescription: Refunds.\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["action"], "added", "{doc}");
+    assert_eq!(doc["written"], true, "{doc}");
+    assert_eq!(doc["file"], "modules/routes/extra.yaml", "{doc}");
+    assert!(
+        repo.read("modules/routes/extra.yaml")
+            .contains("- id: billing.refunds\n")
+    );
+    // A file the kind does not own is a usage error.
+    let run = repo.run(&[
+        "add", "--type", "route", "--file", "elsewhere/r.yaml", "--entry-json",
+        r#"{"id": "r2", "module_id": "billing", "scope": "x", "topics": ["y"], "description": "d"}"#,
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("`route` items live in `modules/routes/*.yaml`"),
+        "{}",
+        run.show()
+    );
+    // A dry run prints the diff and writes nothing.
+    let before = tree(repo.root());
+    let run = repo.run(&[
+        "add",
+        "--type",
+        "module_type",
+        "--dry-run",
+        "--entry-json",
+        r#"{"id": "worker", "description": "A background worker."}"#,
+    ]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("+  - id: worker\n"), "{}", run.show());
+    assert_eq!(tree(repo.root()), before);
 }
