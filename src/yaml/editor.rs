@@ -82,10 +82,7 @@ impl Editor {
     /// Add a key that does not exist yet at the end of its parent mapping.
     /// `rendered` is the value as flow YAML (a scalar or `[a, b]`).
     fn insert_key(&mut self, path: &[Seg], rendered: &str) -> Result<(), String> {
-        let (Seg::Key(key), parent) = path.split_last().ok_or("empty path")? else {
-            return Err("cannot insert a sequence index".into());
-        };
-        // Asked to insert a key that is there: its text is a form the
+        // Asked to insert a value that is there: its text is a form the
         // locator cannot place (a tag before a value on lines of its own,
         // say). Say that, rather than what a second copy would break.
         if parse(&self.text).is_ok_and(|doc| exists(&doc, path)) {
@@ -95,6 +92,9 @@ impl Editor {
                 pointer(path)
             ));
         }
+        let (Seg::Key(key), parent) = path.split_last().ok_or("empty path")? else {
+            return Err("cannot insert a sequence index".into());
+        };
         let nl = line_ending(&self.text);
         let tree = Lossless::new(&self.text);
         let mut splice = Splice::default();
