@@ -754,3 +754,22 @@ fn crlf_without_a_final_line_break_and_trailing_comments_merge_cleanly() {
     assert_eq!(conflicts, 0);
     assert_eq!(text, "a: 2  # first\r\nb: x  # keep\r\nc: 4\r\nd: new\r\n");
 }
+
+/// An unkeyed row whose every entry of ours theirs deleted, theirs adding
+/// one: the added entry takes the dash line, in both directions (a
+/// property found it clean one way and a conflict the other).
+#[test]
+fn a_row_left_with_only_theirs_added_entry_merges_both_ways() {
+    let base = "items:\n  - tags: '1.5'\n    id: row6\nname: 65\n";
+    let ours = "items:\n  - tags: \"1.5\"\nname: 65\n";
+    let theirs = "items:\n  - id: row6\n    name: \"tail\"\nname: []\n";
+    for (o, t) in [(ours, theirs), (theirs, ours)] {
+        match merge_text(base, o, t, &Options::default()) {
+            Outcome::Merged { text, conflicts } => {
+                assert_eq!(conflicts, 0, "{text}");
+                assert_eq!(text, "items:\n  - name: \"tail\"\nname: []\n");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

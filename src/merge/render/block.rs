@@ -111,7 +111,6 @@ impl Renderer<'_> {
                 break;
             }
         }
-        let (k0, oi0, sub0) = first.ok_or(Escalate)?;
         let lines = |r: &Self, e: &Entry, sub: Splice| {
             let mut s = sub
                 .apply_within(r.ours, e.key_span.start..e.next)
@@ -119,7 +118,19 @@ impl Renderer<'_> {
             close_line(&mut s, r.nl);
             Ok(s)
         };
-        let mut out = lines(self, &es[oi0], sub0)?;
+        // No entry of ours survives (theirs deleted them, or they conflict):
+        // the first entry theirs added goes on the dash line instead.
+        let (k0, mut out) = match first {
+            Some((k, oi, sub)) => (k, lines(self, &es[oi], sub)?),
+            None => ments
+                .iter()
+                .enumerate()
+                .find_map(|(k, el)| match el {
+                    MergedEntry::Add(te) => Some((k, self.theirs_entry(te, col, ""))),
+                    _ => None,
+                })
+                .ok_or(Escalate)?,
+        };
         for (k, el) in ments.iter().enumerate() {
             if k == k0 {
                 continue;
@@ -161,7 +172,8 @@ impl Renderer<'_> {
             Some(MergedEntry::Add(te)) => te.value.open,
             Some(MergedEntry::Conflict { .. }) => false,
             None => match &ments[k0] {
-                MergedEntry::Keep { m, .. } => ends_open(&es[oi0].value, m),
+                MergedEntry::Keep { o: oi, m, .. } => ends_open(&es[*oi].value, m),
+                MergedEntry::Add(te) => te.value.open,
                 _ => false,
             },
         };
