@@ -2,6 +2,7 @@
 //! under the registry's lock, print the problems and the diff or the
 //! result, and write when nothing refuses it.
 
+use super::args::AddArgs;
 use crate::diagnostics::{Severity, TermStyle};
 use crate::error::exit;
 use crate::kinds::add::{self, Planned, Request};
@@ -12,14 +13,14 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 /// The entry's text, from a file, stdin or the command line.
-pub(super) struct Entry(String);
+struct Entry(String);
 
 /// An item is a few lines; a larger input (1 MiB) is refused before it is
 /// parsed, as a mistake (the wrong file, a pipe that never ends).
 const MAX_ENTRY: u64 = 1 << 20;
 
 impl Entry {
-    pub(super) fn read(file: Option<&Path>, json: Option<String>) -> Result<Entry> {
+    fn read(file: Option<&Path>, json: Option<String>) -> Result<Entry> {
         if let Some(text) = json {
             if text.len() as u64 > MAX_ENTRY {
                 return Err(Error::usage(format!(
@@ -57,18 +58,11 @@ impl Entry {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn add(
-    root: Option<&Path>,
-    kind: String,
-    entry: Entry,
-    file: Option<String>,
-    check: bool,
-    dry_run: bool,
-    format: Format,
-    style: TermStyle,
-    out: &mut dyn Write,
-) -> Result<i32> {
+pub(super) fn add(args: AddArgs, style: TermStyle, out: &mut dyn Write) -> Result<i32> {
+    let entry = Entry::read(args.entry_file.as_deref(), args.entry_json)?;
+    let (check, dry_run, format) = (!args.no_check, args.dry_run, args.format);
+    let root = args.root.root.as_deref();
+    let (kind, file) = (args.kind, args.file);
     let target = Target::resolve(&super::cwd()?, root, &Which::WorkTree)?;
     // Read, plan and write under one lock: a second `add` waits, then
     // sees this one's item.

@@ -40,6 +40,15 @@ Examples:
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage, 3 internal error.";
 
+const ADD_HELP: &str = "\
+Examples:
+  reuse-surface add --type module_instance --entry-json '{\"id\": \"billing\", \"type_id\": \"service\", \"description\": \"Bills.\"}'
+  reuse-surface add --type hook --entry-file hook.yaml --dry-run
+  echo 'id: core' | reuse-surface add --type team --entry-file -
+
+Exit codes: 0 written (or unchanged), 1 refused (an error in the entry or one the write
+would bring; nothing written), 2 usage error, 3 internal error.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "reuse-surface",
@@ -131,43 +140,8 @@ pub enum Command {
     /// coordination rules run on the registry as it would be after the write; then the
     /// item is inserted at its sorted place (or the item with its key is replaced),
     /// every other byte of the file kept, atomically.
-    ///
-    /// Examples:
-    ///   reuse-surface add --type module_instance --entry-json '{"id": "billing", "type_id": "service", "description": "Bills."}'
-    ///   reuse-surface add --type hook --entry-file hook.yaml --dry-run
-    ///
-    /// Exit codes: 0 written (or unchanged), 1 refused (an error in the entry or one the
-    /// write would bring; nothing written), 2 usage error, 3 internal error.
-    Add {
-        #[command(flatten)]
-        root: RootArg,
-        /// The kind of the item (a key of `kinds:`).
-        #[arg(long = "type", value_name = "KIND")]
-        kind: String,
-        /// The entry as a YAML or JSON file (`-`: stdin).
-        #[arg(
-            long,
-            value_name = "FILE",
-            conflicts_with = "entry_json",
-            required_unless_present = "entry_json"
-        )]
-        entry_file: Option<PathBuf>,
-        /// The entry as JSON (or YAML flow) text.
-        #[arg(long, value_name = "JSON")]
-        entry_json: Option<String>,
-        /// The file a new item goes to, instead of the kind's `new_file` (registry-relative).
-        #[arg(long, value_name = "PATH")]
-        file: Option<String>,
-        /// Skip the coordination rules (never the schema); says so.
-        #[arg(long)]
-        no_check: bool,
-        /// Print the diff of the write; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// How to print the result.
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
+    #[command(after_help = ADD_HELP)]
+    Add(AddArgs),
     /// Scaffold a registry and/or install the hooks in a repository.
     Establish {
         /// The repository or directory to work in.
@@ -319,6 +293,39 @@ pub enum HookName {
     Update,
     /// A coding agent's Stop hook: `maintain --auto --no-llm`, always exit 0.
     AgentStop,
+}
+
+/// `add`'s flags.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// The kind of the item (a key of `kinds:`).
+    #[arg(long = "type", value_name = "KIND")]
+    pub kind: String,
+    /// The entry as a YAML or JSON file (`-`: stdin).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "entry_json",
+        required_unless_present = "entry_json"
+    )]
+    pub entry_file: Option<PathBuf>,
+    /// The entry as JSON (or YAML flow) text.
+    #[arg(long, value_name = "JSON")]
+    pub entry_json: Option<String>,
+    /// The file a new item goes to, instead of the kind's `new_file` (registry-relative).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<String>,
+    /// Skip the coordination rules (never the schema); says so.
+    #[arg(long)]
+    pub no_check: bool,
+    /// Print the diff of the write; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `maintain`'s flags (SPEC §6).

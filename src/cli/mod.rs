@@ -118,45 +118,15 @@ pub fn run(command: Command, styles: Styles) -> Result<i32> {
             format,
         } => {
             let scope = capability.map_or(Scope::All, Scope::One);
-            let signals = if staged {
-                ChangeSource::Staged
-            } else {
-                from_git_since.map_or(ChangeSource::None, ChangeSource::Since)
+            let signals = match (staged, from_git_since) {
+                (true, _) => ChangeSource::Staged,
+                (false, since) => since.map_or(ChangeSource::None, ChangeSource::Since),
             };
-            update::update(
-                root.root.as_deref(),
-                &scope,
-                &signals,
-                apply,
-                format,
-                styles.out,
-                &mut out,
-            )
+            let root = root.root.as_deref();
+            update::update(root, &scope, &signals, apply, format, styles.out, &mut out)
         }
         Command::Maintain(args) => maintain::maintain(args, styles.out, &mut out),
-        Command::Add {
-            root,
-            kind,
-            entry_file,
-            entry_json,
-            file,
-            no_check,
-            dry_run,
-            format,
-        } => {
-            let entry = add::Entry::read(entry_file.as_deref(), entry_json)?;
-            add::add(
-                root.root.as_deref(),
-                kind,
-                entry,
-                file,
-                !no_check,
-                dry_run,
-                format,
-                styles.out,
-                &mut out,
-            )
-        }
+        Command::Add(args) => add::add(args, styles.out, &mut out),
         Command::Establish {
             path,
             scaffold,
@@ -168,21 +138,15 @@ pub fn run(command: Command, styles: Styles) -> Result<i32> {
             publish_check,
             raw_url,
         } => {
-            if force {
-                return Err(crate::Error::usage(
-                    "establish --force is now two flags: --overwrite (replace scaffold files, \
-                     keeping NAME.orig) and --force-hooks (keep foreign hooks aside)",
-                ));
-            }
             let opts = crate::scaffold::EstablishOptions {
-                path: path.clone(),
+                path,
                 scaffold,
                 hook,
                 overwrite,
                 force_hooks,
                 profile,
             };
-            establish(&opts, publish_check, raw_url, &mut out)
+            establish(&opts, force, publish_check, raw_url, &mut out)
         }
         Command::Install {
             force,
@@ -338,10 +302,17 @@ fn hook(name: HookName, args: &[String], style: TermStyle) -> Result<i32> {
 /// `establish`: scaffold and/or install, then the optional publish check.
 fn establish(
     opts: &crate::scaffold::EstablishOptions,
+    force: bool,
     publish_check: bool,
     raw_url: Option<String>,
     out: &mut dyn Write,
 ) -> Result<i32> {
+    if force {
+        return Err(crate::Error::usage(
+            "establish --force is now two flags: --overwrite (replace scaffold files, \
+             keeping NAME.orig) and --force-hooks (keep foreign hooks aside)",
+        ));
+    }
     if opts.scaffold || opts.hook || !publish_check {
         crate::scaffold::establish(opts, out)?;
     }

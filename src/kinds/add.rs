@@ -69,137 +69,42 @@ fn entry_problem(message: impl Into<String>) -> Problem {
     Problem::new(Check::Schema, message).file(ENTRY_LABEL)
 }
 
+/// A refusal of the entry before any file is chosen.
+type Refusal = Box<Problem>;
+
 /// Plan the write of `req` into the registry `reg` read from `snap`.
 /// `Err` only for what is not a problem of the entry (an unknown kind, an
 /// I/O failure); problems of the entry are returned in the plan, with
 /// nothing to write when any is an error.
 pub fn plan(reg: &Registry, snap: &dyn Snapshot, req: &Request) -> Result<Planned> {
-    let kinds = &reg.config.kinds;
-    let config_broken = reg
-        .problems
-        .iter()
-        .any(|p| p.file.as_deref() == Some(crate::model::CONFIG_PATH) && !p.check.overridable());
-    if config_broken {
-        return Err(Error::usage(
-            "registry/config.yaml, where the kinds are declared, has errors (`reuse-surface validate` shows them); fix it first",
-        ));
-    }
-    let kind = kinds.get(&req.kind).ok_or_else(|| {
-        let declared: Vec<&str> = kinds.keys().map(String::as_str).collect();
-        Error::usage(if declared.is_empty() {
-            format!(
-                "no kind `{}`: registry/config.yaml declares no kinds (see `kinds:` in the README, \
-                 or `reuse-surface establish --scaffold --profile write-scripts`)",
-                req.kind
-            )
-        } else {
-            format!(
-                "no kind `{}` in registry/config.yaml; declared: {}",
-                req.kind,
-                declared.join(", ")
-            )
-        })
-    })?;
-    let refused = |problem: Problem| Planned {
+    let kind = declared_kind(reg, &req.kind)?;
+    let refused = |key: &str, problems: Vec<Problem>| Planned {
         kind: req.kind.clone(),
-        key: String::new(),
+        key: key.to_string(),
         file: String::new(),
         old: None,
         new: String::new(),
         updated: false,
-        problems: vec![problem],
+        problems,
         after: None,
     };
-    let entry = match yaml::parse(&req.entry_text) {
-        Ok(v) => v,
-        Err(e) => {
-            let mut p = Problem::new(
-                Check::ParseError,
-                format!("the entry does not parse: {}", e.message),
-            )
-            .file(ENTRY_LABEL);
-            p.line = e.line;
-            p.column = e.column;
-            return Ok(refused(p));
-        }
+    let (entry, key) = match read_entry(req, kind) {
+        Ok(read) => read,
+        Err(problem) => return Ok(refused("", vec![*problem])),
     };
-    let Value::Object(fields) = &entry else {
-        return Ok(refused(entry_problem(format!(
-            "the entry is one `{}` item: a mapping of its fields, not {}",
-            req.kind,
-            describe(&entry)
-        ))));
-    };
-    let Some(key) = fields.get(&kind.key).and_then(key_text) else {
-        return Ok(refused(entry_problem(format!(
-            "the entry has no `{}` (the key of `{}` items), or it is not a string",
-            kind.key, req.kind
-        ))));
-    };
-    if key.trim().is_empty() || key.chars().any(char::is_control) || key.trim() != key {
-        return Ok(refused(entry_problem(format!(
-            "`{}: {key:?}` is not a usable key: empty, padded, or holding a line break or control character",
-            kind.key
-        ))));
-    }
-    let mut problems = schema_problems(reg, snap, &req.kind, kind, &entry)?;
+    let fields = entry.as_object().expect("read_entry checks for a mapping");
+    let mut problems = schema_problems(snap, &req.kind, kind, &entry)?;
     if problems.iter().any(|p| p.severity == Severity::Error) {
-        return Ok(Planned {
-            key,
-            ..refused(problems.remove(0))
-        })
-        .map(|mut p| {
-            p.problems.extend(problems);
-            p
-        });
+        return Ok(refused(&key, problems));
     }
-
     let existing = reg
         .kinds
         .of(&req.kind)
         .find(|i| i.key.as_deref() == Some(&key));
-    let file = match (existing, &req.file) {
-        (Some(item), Some(asked)) if &item.file != asked => {
-            return Ok(Planned {
-                key: key.clone(),
-                ..refused(
-                    Problem::new(
-                        Check::DuplicateKey,
-                        format!(
-                            "`{}: {key}` is already an item in {}; `--file {asked}` would add a second one",
-                            kind.key, item.file
-                        ),
-                    )
-                    .file(ENTRY_LABEL)
-                    .fix(format!("drop --file to update it in place in {}", item.file)),
-                )
-            });
-        }
-        (Some(item), _) => item.file.clone(),
-        (None, Some(asked)) => {
-            if !kind.holds(asked) {
-                return Err(Error::usage(format!(
-                    "--file {asked}: `{}` items live in `{}`",
-                    req.kind, kind.files
-                )));
-            }
-            asked.clone()
-        }
-        (None, None) => match fill_template(kind, fields) {
-            Ok(path) => path,
-            Err(why) => {
-                return Ok(Planned {
-                    key,
-                    ..refused(entry_problem(why))
-                });
-            }
-        },
+    let file = match target_file(req, kind, &key, fields, existing)? {
+        Ok(file) => file,
+        Err(problem) => return Ok(refused(&key, vec![*problem])),
     };
-    if file.starts_with('/') || file.split('/').any(|s| s == ".." || s.is_empty()) {
-        return Err(Error::usage(format!(
-            "`{file}` is not a path inside the registry"
-        )));
-    }
     let old = snap
         .read(&file)?
         .map(|b| yaml::decode(&b).map(str::to_string))
@@ -216,49 +121,24 @@ pub fn plan(reg: &Registry, snap: &dyn Snapshot, req: &Request) -> Result<Planne
                     _ => None,
                 })
                 .collect();
-            write_into_list(
-                old.as_deref(),
+            let place = Place {
                 list,
-                kind,
-                &key,
-                fields,
+                key: &key,
                 existing,
-                &siblings,
-            )?
+                siblings: &siblings,
+            };
+            write_into_list(old.as_deref(), kind, fields, &place)?
         }
         None => write_file_item(old.as_deref(), kind, fields),
     };
     read_back(&new, kind, &key, &entry, &file)?;
-
-    let mut after = None;
-    if req.check {
-        let overlay = Overlay::new(
-            snap,
-            BTreeMap::from([(file.clone(), new.as_bytes().to_vec())]),
-        );
-        let mut later = Registry {
-            config: reg.config.clone(),
-            kinds: reg
-                .kinds
-                .with_file_replaced(&reg.config.kinds, &overlay, &file)?,
-            ..Registry::default()
-        };
-        let mut found = later.kinds.problems.clone();
-        super::rules::check(&later.config.kinds, &later.kinds, &mut found);
-        let mut before = reg.kinds.problems.clone();
-        super::rules::check(&reg.config.kinds, &reg.kinds, &mut before);
-        let known: HashSet<(Check, String)> =
-            before.into_iter().map(|p| (p.check, p.message)).collect();
-        let mut brought: Vec<Problem> = found
-            .into_iter()
-            .filter(|p| !known.contains(&(p.check, p.message.clone())))
-            .collect();
-        brought = later.config.apply_overrides(brought);
-        registry::locate_problems(&later, &mut brought);
+    let after = if req.check {
+        let (brought, later) = brought_problems(reg, snap, &file, &new)?;
         problems.extend(brought);
-        later.problems.clear();
-        after = Some(later);
-    }
+        Some(later)
+    } else {
+        None
+    };
     Ok(Planned {
         kind: req.kind.clone(),
         key,
@@ -271,9 +151,151 @@ pub fn plan(reg: &Registry, snap: &dyn Snapshot, req: &Request) -> Result<Planne
     })
 }
 
+/// The kind `name` as declared; an error when the config is broken (its
+/// kinds cannot be trusted) or does not declare it.
+fn declared_kind<'r>(reg: &'r Registry, name: &str) -> Result<&'r KindDecl> {
+    let config_broken = reg
+        .problems
+        .iter()
+        .any(|p| p.file.as_deref() == Some(crate::model::CONFIG_PATH) && !p.check.overridable());
+    if config_broken {
+        return Err(Error::usage(
+            "registry/config.yaml, where the kinds are declared, has errors (`reuse-surface validate` shows them); fix it first",
+        ));
+    }
+    let kinds = &reg.config.kinds;
+    kinds.get(name).ok_or_else(|| {
+        let declared: Vec<&str> = kinds.keys().map(String::as_str).collect();
+        Error::usage(if declared.is_empty() {
+            format!(
+                "no kind `{name}`: registry/config.yaml declares no kinds (see `kinds:` in the README, \
+                 or `reuse-surface establish --scaffold --profile write-scripts`)"
+            )
+        } else {
+            format!(
+                "no kind `{name}` in registry/config.yaml; declared: {}",
+                declared.join(", ")
+            )
+        })
+    })
+}
+
+/// The entry parsed, a mapping with a usable key: the entry and its key.
+fn read_entry(req: &Request, kind: &KindDecl) -> std::result::Result<(Value, String), Refusal> {
+    let entry = yaml::parse(&req.entry_text).map_err(|e| {
+        let mut p = Problem::new(
+            Check::ParseError,
+            format!("the entry does not parse: {}", e.message),
+        )
+        .file(ENTRY_LABEL);
+        p.line = e.line;
+        p.column = e.column;
+        Box::new(p)
+    })?;
+    let Value::Object(fields) = &entry else {
+        return Err(Box::new(entry_problem(format!(
+            "the entry is one `{}` item: a mapping of its fields, not {}",
+            req.kind,
+            describe(&entry)
+        ))));
+    };
+    let Some(key) = fields.get(&kind.key).and_then(key_text) else {
+        return Err(Box::new(entry_problem(format!(
+            "the entry has no `{}` (the key of `{}` items), or it is not a string",
+            kind.key, req.kind
+        ))));
+    };
+    if key.trim().is_empty() || key.chars().any(char::is_control) || key.trim() != key {
+        return Err(Box::new(entry_problem(format!(
+            "`{}: {key:?}` is not a usable key: empty, padded, or holding a line break or control character",
+            kind.key
+        ))));
+    }
+    Ok((entry, key))
+}
+
+/// The file the item goes to: the one holding its key, else `--file`,
+/// else the kind's template. The outer `Err` is a usage error, the inner
+/// one a refusal of the entry.
+fn target_file(
+    req: &Request,
+    kind: &KindDecl,
+    key: &str,
+    fields: &serde_json::Map<String, Value>,
+    existing: Option<&Item>,
+) -> Result<std::result::Result<String, Refusal>> {
+    let file = match (existing, &req.file) {
+        (Some(item), Some(asked)) if &item.file != asked => {
+            return Ok(Err(Box::new(
+                Problem::new(
+                    Check::DuplicateKey,
+                    format!(
+                        "`{}: {key}` is already an item in {}; `--file {asked}` would add a second one",
+                        kind.key, item.file
+                    ),
+                )
+                .file(ENTRY_LABEL)
+                .fix(format!("drop --file to update it in place in {}", item.file)),
+            )));
+        }
+        (Some(item), _) => item.file.clone(),
+        (None, Some(asked)) if !kind.holds(asked) => {
+            return Err(Error::usage(format!(
+                "--file {asked}: `{}` items live in `{}`",
+                req.kind, kind.files
+            )));
+        }
+        (None, Some(asked)) => asked.clone(),
+        (None, None) => match fill_template(kind, fields) {
+            Ok(path) => path,
+            Err(why) => return Ok(Err(Box::new(entry_problem(why)))),
+        },
+    };
+    if file.starts_with('/') || file.split('/').any(|s| s == ".." || s.is_empty()) {
+        return Err(Error::usage(format!(
+            "`{file}` is not a path inside the registry"
+        )));
+    }
+    Ok(Ok(file))
+}
+
+/// The coordination problems writing `new` into `file` would bring (those
+/// the registry did not have before), located in the new text, and the
+/// kinds as they would be (for showing those lines).
+fn brought_problems(
+    reg: &Registry,
+    snap: &dyn Snapshot,
+    file: &str,
+    new: &str,
+) -> Result<(Vec<Problem>, Registry)> {
+    let overlay = Overlay::new(
+        snap,
+        BTreeMap::from([(file.to_string(), new.as_bytes().to_vec())]),
+    );
+    let later = Registry {
+        config: reg.config.clone(),
+        kinds: reg
+            .kinds
+            .with_file_replaced(&reg.config.kinds, &overlay, file)?,
+        ..Registry::default()
+    };
+    let mut found = later.kinds.problems.clone();
+    super::rules::check(&later.config.kinds, &later.kinds, &mut found);
+    let mut before = reg.kinds.problems.clone();
+    super::rules::check(&reg.config.kinds, &reg.kinds, &mut before);
+    let known: HashSet<(Check, String)> =
+        before.into_iter().map(|p| (p.check, p.message)).collect();
+    let brought: Vec<Problem> = found
+        .into_iter()
+        .filter(|p| !known.contains(&(p.check, p.message.clone())))
+        .collect();
+    let mut brought = later.config.apply_overrides(brought);
+    registry::locate_problems(&later, &mut brought);
+    Ok((brought, later))
+}
+
 /// The entry against the kind's schema (read from `snap`).
 fn schema_problems(
-    reg: &Registry,
     snap: &dyn Snapshot,
     name: &str,
     kind: &KindDecl,
@@ -282,7 +304,6 @@ fn schema_problems(
     let Some(path) = &kind.schema else {
         return Ok(Vec::new());
     };
-    let _ = reg;
     let Some(bytes) = snap.read(path)? else {
         return Err(Error::usage(format!(
             "kind `{name}`: its schema {path} does not exist"
@@ -374,15 +395,27 @@ fn rendered_fields<'f>(
 
 /// The list file's new text: the item replacing the one with its key, or
 /// inserted before the first item whose key sorts after it.
+/// Where an item goes in its list file: the list, its key, the item it
+/// replaces, and the file's items as loaded (index, key).
+struct Place<'p> {
+    list: &'p str,
+    key: &'p str,
+    existing: Option<&'p Item>,
+    siblings: &'p [(usize, Option<&'p str>)],
+}
+
 fn write_into_list(
     old: Option<&str>,
-    list: &str,
     kind: &KindDecl,
-    key: &str,
     fields: &serde_json::Map<String, Value>,
-    existing: Option<&Item>,
-    siblings: &[(usize, Option<&str>)],
+    place: &Place<'_>,
 ) -> Result<String> {
+    let Place {
+        list,
+        key,
+        existing,
+        siblings,
+    } = *place;
     let path = [Seg::key(list)];
     let fields = rendered_fields(kind, fields);
     let mut text = old.map(str::to_string).unwrap_or_default();
