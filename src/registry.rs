@@ -355,16 +355,23 @@ fn decode_or_report(path: &str, bytes: &[u8]) -> Result<String, Box<(Source, Pro
 
 /// Parse a whole-file YAML document and validate it against `kind`.
 pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, Vec<Problem>) {
-    let mut problems = Vec::new();
-    let text = match decode_or_report(path, bytes) {
-        Ok(text) => text,
+    let mut source = match whole_file_source(path, bytes) {
+        Ok(source) => source,
         Err(failed) => {
             let (source, problem) = *failed;
             return (source, vec![problem]);
         }
     };
+    let mut problems = Vec::new();
+    validate_source(&mut source, kind, &mut problems);
+    (source, problems)
+}
+
+/// A whole-file YAML source, decoded, not parsed yet.
+fn whole_file_source(path: &str, bytes: &[u8]) -> Result<Source, Box<(Source, Problem)>> {
+    let text = decode_or_report(path, bytes)?;
     let len = text.len();
-    let mut source = Source {
+    Ok(Source {
         path: path.into(),
         text,
         yaml: 0..len,
@@ -372,30 +379,18 @@ pub fn parse_yaml_file(path: &str, bytes: &[u8], kind: SchemaKind) -> (Source, V
         value: None,
         parsed: false,
         bom: has_bom(bytes),
-    };
-    validate_source(&mut source, kind, &mut problems);
-    (source, problems)
+    })
 }
 
 /// Decode and parse a YAML file without a built-in schema (a kind's
 /// content file, whose schema is the repository's own).
 pub fn parse_plain_yaml(path: &str, bytes: &[u8]) -> (Source, Vec<Problem>) {
-    let text = match decode_or_report(path, bytes) {
-        Ok(text) => text,
+    let mut source = match whole_file_source(path, bytes) {
+        Ok(source) => source,
         Err(failed) => {
             let (source, problem) = *failed;
             return (source, vec![problem]);
         }
-    };
-    let len = text.len();
-    let mut source = Source {
-        path: path.into(),
-        text,
-        yaml: 0..len,
-        line_offset: 0,
-        value: None,
-        parsed: false,
-        bom: has_bom(bytes),
     };
     match yaml::parse(source.yaml_text()) {
         Err(e) => (

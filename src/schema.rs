@@ -66,7 +66,7 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<Violation> {
 }
 
 /// Schema messages can quote whole sub-documents; keep them to one line.
-fn shorten(message: &str) -> String {
+pub fn shorten(message: &str) -> String {
     let one_line: String = message.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() > 160 {
         let cut: String = one_line.chars().take(157).collect();

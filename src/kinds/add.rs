@@ -7,7 +7,7 @@
 //! file written, atomically, under the registry's lock (see
 //! [`crate::atomic::registry_lock`]).
 
-use super::{Item, KindDecl, decl::template_fields, key_text};
+use super::{Item, KindDecl, decl::template_fields, describe, key_text};
 use crate::check::Check;
 use crate::diagnostics::{Problem, Severity};
 use crate::registry::{self, Registry};
@@ -331,18 +331,9 @@ fn schema_problems(
             } else {
                 at
             };
-            entry_problem(format!("{at}: {}", one_line(&e.to_string())))
+            entry_problem(format!("{at}: {}", crate::schema::shorten(&e.to_string())))
         })
         .collect())
-}
-
-fn one_line(s: &str) -> String {
-    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > 160 {
-        format!("{}...", s.chars().take(157).collect::<String>())
-    } else {
-        s
-    }
 }
 
 /// The kind's `new_file` with the entry's fields put in.
@@ -516,17 +507,6 @@ fn read_back(text: &str, kind: &KindDecl, key: &str, entry: &Value, file: &str) 
         )));
     }
     Ok(())
-}
-
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
 }
 
 /// A unified diff of the planned write, for `--dry-run`.

@@ -4,7 +4,7 @@
 //! kind's JSON Schema. Parse and schema problems are recorded here, as
 //! for capabilities; the rules between items run in [`super::rules`].
 
-use super::{Item, KindDecl, key_text};
+use super::{Item, KindDecl, describe, key_text};
 use crate::check::Check;
 use crate::diagnostics::Problem;
 use crate::model::CONFIG_PATH;
@@ -202,7 +202,7 @@ fn items_of(
                 Vec::new(),
                 format!(
                     "a `{name}` file is one item: a mapping, not {}",
-                    what(value)
+                    describe(value)
                 ),
             ));
             return;
@@ -220,7 +220,7 @@ fn items_of(
                     vec![Seg::key(list)],
                     format!(
                         "`{list}` holds the `{name}` items: a list, not {}",
-                        what(other)
+                        describe(other)
                     ),
                 ));
                 return;
@@ -231,7 +231,7 @@ fn items_of(
                 Vec::new(),
                 format!(
                     "a `{name}` file is a mapping with the list `{list}`, not {}",
-                    what(other)
+                    describe(other)
                 ),
             ));
             return;
@@ -242,7 +242,7 @@ fn items_of(
         if !row.is_object() {
             problems.push(problem(
                 at,
-                format!("a `{name}` item is a mapping, not {}", what(row)),
+                format!("a `{name}` item is a mapping, not {}", describe(row)),
             ));
             continue;
         }
@@ -288,16 +288,7 @@ fn schema_problems(v: &jsonschema::Validator, item: &Item, problems: &mut Vec<Pr
         let mut at = item.at.clone();
         at.extend(yaml::segs_from_pointer(&pointer, &item.value));
         let name = item.key.as_deref().unwrap_or("?");
-        let message: String = e
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let message = if message.chars().count() > 160 {
-            format!("{}...", message.chars().take(157).collect::<String>())
-        } else {
-            message
-        };
+        let message = crate::schema::shorten(&e.to_string());
         problems.push(
             Problem::new(
                 Check::Schema,
@@ -306,16 +297,5 @@ fn schema_problems(v: &jsonschema::Validator, item: &Item, problems: &mut Vec<Pr
             .file(&item.file)
             .node(at),
         );
-    }
-}
-
-fn what(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
     }
 }

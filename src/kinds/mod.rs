@@ -64,6 +64,18 @@ pub fn declares_path(kinds: &std::collections::BTreeMap<String, KindDecl>, path:
             .any(|k| k.schema.as_deref() == Some(path) || k.holds(path))
 }
 
+/// What a value is, in words for a message ("not a list").
+pub fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
 /// A key as text: strings as they are, numbers as written; `None` for
 /// anything else (a key must be a scalar).
 pub fn key_text(v: &Value) -> Option<String> {
