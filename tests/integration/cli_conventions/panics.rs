@@ -69,6 +69,28 @@ fn post_merge_reports_a_panic_in_one_line_and_exits_zero() {
 }
 
 #[test]
+fn post_rewrite_reports_a_panic_in_one_line_and_exits_zero() {
+    let repo = Repo::committed();
+    // A rewritten commit with drift, found through ORIG_HEAD..HEAD (no
+    // stdin), so the hook writes and the tripwire fires.
+    repo.replace(INDEX, "vector: D1/A0/C1/R2", "vector: D1/A0/C1/R3");
+    repo.commit_all("drift");
+    repo.git(&["update-ref", "ORIG_HEAD", "HEAD~1"]);
+    let mut cmd = repo.command(BIN);
+    cmd.args(["hook", "post-rewrite", "rebase"])
+        .env(SWITCH, "post-rewrite");
+    let run = repo.run_cmd(&mut cmd);
+    assert_eq!(run.code, 0, "{}", run.show());
+    assert_one_panic_line(&run.stderr, "post-rewrite did not check the rewritten commits");
+    assert!(
+        run.stderr
+            .contains("post-rewrite failed internally; run `reuse-surface validate` by hand"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
 fn a_panic_nothing_catches_exits_3_in_one_line() {
     let repo = Repo::with_registry();
     let mut cmd = repo.command(BIN);
