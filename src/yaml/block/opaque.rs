@@ -41,14 +41,18 @@ impl<'a> Scanner<'a> {
             return unsupported(n + 1, "node properties before a same-column sequence");
         }
         // A tag or an anchor on a line of its own, before content on the
-        // lines below: where the node starts is a question the strict
-        // parser and the locator answer differently (a scanner fuzz find).
+        // lines below, or an explicit key (`? k`): where a node starts is
+        // a question the strict parser and the locator answer differently
+        // (scanner fuzz finds).
         for n in hli + 1..k {
             let line = self.lines.get(n);
             let text = self.text[line.start..line.end].trim_start_matches(' ');
             let text = text.trim_start_matches(['-', ' ']);
             if text.starts_with(['!', '&']) {
                 return unsupported(n + 1, "node properties on a line of their own");
+            }
+            if text == "?" || text.starts_with("? ") || text.starts_with("?\t") {
+                return unsupported(n + 1, "an explicit key (`? `)");
             }
         }
         let fast = if value_start < self.lines.get(hli).end

@@ -81,7 +81,10 @@ fn post_rewrite_reports_a_panic_in_one_line_and_exits_zero() {
         .env(SWITCH, "post-rewrite");
     let run = repo.run_cmd(&mut cmd);
     assert_eq!(run.code, 0, "{}", run.show());
-    assert_one_panic_line(&run.stderr, "post-rewrite did not check the rewritten commits");
+    assert_one_panic_line(
+        &run.stderr,
+        "post-rewrite did not check the rewritten commits",
+    );
     assert!(
         run.stderr
             .contains("post-rewrite failed internally; run `reuse-surface validate` by hand"),
