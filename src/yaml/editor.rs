@@ -71,7 +71,15 @@ impl Editor {
     fn place_in_empty(&self, at: usize, rendered: String) -> Result<String, String> {
         let before = self.text[..at].trim_end_matches([' ', '\t']);
         let glued = before.len() == at;
+        // A `-` is a sequence dash only on its own (`- `), not the end of
+        // a plain key such as `{k:--}` (an editor fuzz find).
+        let lone_dash = before.ends_with('-')
+            && before[..before.len() - 1]
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         match before.bytes().last() {
+            Some(b'-') if !lone_dash => Ok(format!(": {rendered}")),
             Some(b':' | b'-') if glued => Ok(format!(" {rendered}")),
             Some(b':' | b'-') => Ok(rendered),
             Some(_) if !before.ends_with(['{', ',', '[', '?', '\n']) => Ok(format!(": {rendered}")),
