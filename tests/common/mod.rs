@@ -367,7 +367,7 @@ impl Repo {
 
     /// Run a prepared command and capture it.
     pub fn run_cmd(&self, cmd: &mut Command) -> Run {
-        let out = cmd.output().expect("run reuse-surface");
+        let out = output_retrying_busy(cmd).expect("run reuse-surface");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -545,4 +545,22 @@ pub fn pre_push(repo: &Repo, commit: &str) -> Run {
             .args(["hook", "pre-push", "origin", "file:///nowhere"])
             .stdin(file),
     )
+}
+
+/// `cmd.output()`, retried while the kernel says the program's file is
+/// busy (ETXTBSY): a test that has just copied the binary can exec it
+/// while another test thread's fork still holds the copy's write handle
+/// (until that child execs), a race of the test process, not of the code.
+pub fn output_retrying_busy(cmd: &mut Command) -> std::io::Result<Output> {
+    const ETXTBSY: i32 = 26;
+    let mut tries = 0;
+    loop {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
