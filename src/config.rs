@@ -68,6 +68,18 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The config a YAML text says, or `None` when it does not parse or
+    /// does not deserialize, for callers that want the defaults then
+    /// and leave the reporting to `validate` (the hooks' fast path,
+    /// `install`, `establish`).
+    pub fn lenient(bytes: &[u8]) -> Option<Config> {
+        let text = crate::yaml::decode(bytes).ok()?;
+        let value = crate::yaml::parse(text).ok()?;
+        serde_json::from_value::<Option<Config>>(value)
+            .ok()
+            .flatten()
+    }
+
     /// Apply severity overrides; problems switched `off` are dropped.
     /// Checks that are not overridable keep their severity even when a
     /// `Config` was built without going through [`override_problems`].

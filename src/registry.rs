@@ -199,6 +199,20 @@ pub fn read_config(snap: &dyn Snapshot) -> Result<(Config, Option<Source>, Vec<P
     Ok((config, Some(source), problems))
 }
 
+/// The config and the declared kinds' items, without the capabilities:
+/// the first part of every load, and all `add` needs (a registry of
+/// 10,000 capabilities costs an `add` nothing).
+pub fn config_and_kinds(snap: &dyn Snapshot) -> Result<Registry> {
+    let mut reg = Registry::default();
+    let (config, source, problems) = read_config(snap)?;
+    reg.config = config;
+    reg.config_source = source;
+    reg.problems.extend(problems);
+    reg.kinds = crate::kinds::load(&reg.config.kinds, snap)?;
+    reg.problems.extend(reg.kinds.problems.iter().cloned());
+    Ok(reg)
+}
+
 /// Read and parse the whole registry from `snap`.
 pub fn load(snap: &dyn Snapshot) -> Result<Registry> {
     load_with_cache(snap, None)
@@ -206,14 +220,7 @@ pub fn load(snap: &dyn Snapshot) -> Result<Registry> {
 
 /// [`load`], consulting `cache` for entries whose blob id is known.
 pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> Result<Registry> {
-    let mut reg = Registry::default();
-
-    let (config, source, problems) = read_config(snap)?;
-    reg.config = config;
-    reg.config_source = source;
-    reg.problems.extend(problems);
-    reg.kinds = crate::kinds::load(&reg.config.kinds, snap)?;
-    reg.problems.extend(reg.kinds.problems.iter().cloned());
+    let mut reg = config_and_kinds(snap)?;
 
     // The index is one big document: parse it on its own thread while the
     // entries are read and parsed.

@@ -286,20 +286,16 @@ fn scaffold_files(today: &str, profile: Option<Profile>) -> Vec<(&'static str, S
 
 /// The pages generated from the kinds the config declares once this run
 /// is done (its planned content, or the existing file when kept).
-fn generated_pages(root: &Path, planned: &[Planned]) -> Vec<(&'static str, String)> {
+fn generated_pages(planned: &[Planned]) -> Vec<(&'static str, String)> {
     let config = planned
         .iter()
         .find(|p| p.rel == crate::model::CONFIG_PATH)
         .map(|p| match p.action {
-            Action::Keep => std::fs::read_to_string(&p.path).unwrap_or_default(),
-            _ => p.content.clone(),
+            Action::Keep => std::fs::read(&p.path).unwrap_or_default(),
+            _ => p.content.clone().into_bytes(),
         })
         .unwrap_or_default();
-    let _ = root;
-    let kinds = crate::yaml::parse(&config)
-        .ok()
-        .and_then(|v| serde_json::from_value::<Option<crate::config::Config>>(v).ok())
-        .flatten()
+    let kinds = crate::config::Config::lenient(&config)
         .map(|c| c.kinds)
         .unwrap_or_default();
     if kinds.is_empty() {
@@ -355,7 +351,7 @@ fn plan_scaffold(
             action,
         });
     }
-    for (rel, content) in generated_pages(root, &planned) {
+    for (rel, content) in generated_pages(&planned) {
         let path = root.join(rel);
         let action = match std::fs::read_to_string(&path) {
             // Ours (the marker on its first line): regenerated, no backup.

@@ -67,7 +67,7 @@ pub(super) fn add(args: AddArgs, style: TermStyle, out: &mut dyn Write) -> Resul
     // Read, plan and write under one lock: a second `add` waits, then
     // sees this one's item.
     let _lock = crate::atomic::registry_lock(target.root())?;
-    let reg = target.load()?;
+    let reg = crate::registry::config_and_kinds(target.snapshot())?;
     let request = Request {
         kind,
         entry_text: entry.0,

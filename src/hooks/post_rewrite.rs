@@ -6,10 +6,11 @@
 //! names each commit that needs repair and prints the one command that
 //! repairs them. `commit --amend` is not checked: `pre-commit` ran for it.
 
+use super::pre_push::commit_target;
 use super::skipped;
 use crate::diagnostics::TermStyle;
 use crate::patches::collect::derivation_patches;
-use crate::target::{Target, registry_prefix};
+use crate::target::Target;
 use crate::{Result, git};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -25,13 +26,15 @@ struct Finding {
 /// Run the hook: `args` holds what git passes (`amend` or `rebase`;
 /// under the pre-commit framework `PRE_COMMIT_REWRITE_COMMAND` says it),
 /// `input` the `<old> <new> [extra]` lines. Hook managers that pass no
-/// stdin get the rebased range from `ORIG_HEAD..HEAD`.
+/// stdin get the rebased range from `ORIG_HEAD..HEAD`. It prints counts
+/// and the repair, never diagnostics, so `_style` goes unused (the
+/// signature is every hook's).
 pub fn post_rewrite(
     cwd: &Path,
     args: &[String],
     input: impl BufRead,
     err: &mut dyn Write,
-    style: TermStyle,
+    _style: TermStyle,
 ) -> i32 {
     if skipped("post-rewrite") {
         let _ = writeln!(
@@ -49,7 +52,7 @@ pub fn post_rewrite(
         return 0;
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_rewritten(cwd, input, err, style)
+        check_rewritten(cwd, input, err)
     }));
     match outcome {
         Ok(Ok(())) => {}
@@ -95,12 +98,7 @@ fn rewritten(input: impl BufRead) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn check_rewritten(
-    cwd: &Path,
-    input: impl BufRead,
-    err: &mut dyn Write,
-    style: TermStyle,
-) -> Result<()> {
+fn check_rewritten(cwd: &Path, input: impl BufRead, err: &mut dyn Write) -> Result<()> {
     let repo = git::open(cwd)?;
     let mut commits = rewritten(input)?;
     if commits.is_empty() {
@@ -115,12 +113,10 @@ fn check_rewritten(
         let Ok(commit) = repo.resolve_commit(hex) else {
             continue; // gone already (a later rewrite, gc): nothing to repair
         };
-        let entries = repo.tree_entries(commit)?;
-        let Some(prefix) = registry_prefix(entries.keys().map(String::as_str), &cwd_rel) else {
+        let label = format!("commit {}", commit.short(10));
+        let Some((target, prefix)) = commit_target(&repo, commit, &cwd_rel, label, &cache)? else {
             continue;
         };
-        let label = format!("commit {}", commit.short(10));
-        let target = Target::in_tree(&repo, entries, &prefix, label).with_cache(cache.clone());
         let (reg, report) = target.validate()?;
         let drift = derivation_patches(&reg).len();
         if report.errors() > 0 || drift > 0 {
@@ -136,7 +132,6 @@ fn check_rewritten(
     if findings.is_empty() {
         return Ok(());
     }
-    let _ = style;
     writeln!(
         err,
         "reuse-surface: the rebase wrote {} commit(s) without pre-commit; {} need repair:",

@@ -376,13 +376,7 @@ fn staged_config(repo: &Repo, index: Option<&Index>, prefix: &str) -> Result<Con
         return Ok(registry::read_config(target.snapshot())?.0);
     }
     let blob = repo.read_blob(entry.oid)?;
-    let config = crate::yaml::decode(&blob)
-        .ok()
-        .and_then(|text| crate::yaml::parse(text).ok())
-        .and_then(|value| serde_json::from_value::<Option<Config>>(value).ok())
-        .flatten()
-        .unwrap_or_default();
-    Ok(config)
+    Ok(Config::lenient(&blob).unwrap_or_default())
 }
 
 /// Registry-relative paths of the files the patches will edit.

@@ -151,6 +151,24 @@ pub fn pre_push(
 /// with the ref it arrives as. `false` when the tree has registry errors;
 /// a tree without a registry passes. The one check `pre-push`,
 /// `pre-receive` and `update` share.
+/// The registry in a commit's tree (the one above `cwd_rel`, else the
+/// only one) as a target read through `cache`, with its prefix; `None`
+/// when the commit holds no registry.
+pub(super) fn commit_target(
+    repo: &git::Repo,
+    commit: git::Oid,
+    cwd_rel: &str,
+    label: String,
+    cache: &std::rc::Rc<crate::target::cache::BlobCache>,
+) -> Result<Option<(Target, String)>> {
+    let entries = repo.tree_entries(commit)?;
+    let Some(prefix) = registry_prefix(entries.keys().map(String::as_str), cwd_rel) else {
+        return Ok(None);
+    };
+    let target = Target::in_tree(repo, entries, &prefix, label).with_cache(cache.clone());
+    Ok(Some((target, prefix)))
+}
+
 pub(super) fn check_commit(
     repo: &git::Repo,
     commit: git::Oid,
@@ -160,13 +178,11 @@ pub(super) fn check_commit(
     err: &mut dyn Write,
     style: TermStyle,
 ) -> Result<bool> {
-    let entries = repo.tree_entries(commit)?;
-    let Some(prefix) = registry_prefix(entries.keys().map(String::as_str), cwd_rel) else {
-        return Ok(true);
-    };
     let short = commit.short(10);
     let label = format!("commit {short} ({refname})");
-    let target = Target::in_tree(repo, entries, &prefix, label).with_cache(cache.clone());
+    let Some((target, prefix)) = commit_target(repo, commit, cwd_rel, label, cache)? else {
+        return Ok(true);
+    };
     let (reg, report) = target.validate()?;
     let report = report.from_repo_top(&prefix);
     report.write_problems(err, style, &reg, target.snapshot())?;

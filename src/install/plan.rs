@@ -190,13 +190,9 @@ fn plan_attributes(
 /// The `files` of the kinds the registry under `root` declares (none when
 /// its config is missing or does not parse: `validate` reports that).
 fn kind_files(root: &Path) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(root.join(crate::model::CONFIG_PATH)) else {
-        return Vec::new();
-    };
-    crate::yaml::parse(&text)
+    std::fs::read(root.join(crate::model::CONFIG_PATH))
         .ok()
-        .and_then(|v| serde_json::from_value::<Option<crate::config::Config>>(v).ok())
-        .flatten()
+        .and_then(|bytes| crate::config::Config::lenient(&bytes))
         .map(|c| c.kinds.into_values().map(|k| k.files).collect())
         .unwrap_or_default()
 }

@@ -103,17 +103,54 @@ impl KindDecl {
 
     /// Whether `path` (registry-root-relative) is one of the kind's files.
     pub fn holds(&self, path: &str) -> bool {
+        self.matcher().matches(path)
+    }
+
+    /// `files` compiled, for asking about many paths.
+    pub fn matcher(&self) -> FileMatcher {
         if let Some(one) = self.single_file() {
-            return one == path;
+            return FileMatcher::One(one.to_string());
         }
         let (dir, pattern) = self.dir_and_pattern();
-        let (pdir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        pdir == dir && globset::Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(name))
+        match globset::Glob::new(pattern) {
+            Ok(glob) => FileMatcher::InDir {
+                dir: dir.to_string(),
+                names: glob.compile_matcher(),
+            },
+            Err(_) => FileMatcher::Nothing, // reported with the declarations
+        }
     }
 
     /// The template of a new item's file.
     pub fn new_file_template(&self) -> Option<&str> {
         self.new_file.as_deref().or(self.single_file())
+    }
+}
+
+/// The paths a kind's `files` names.
+#[derive(Debug, Clone)]
+pub enum FileMatcher {
+    /// One file.
+    One(String),
+    /// The files of `dir` whose name matches.
+    InDir {
+        dir: String,
+        names: globset::GlobMatcher,
+    },
+    /// An invalid glob: nothing.
+    Nothing,
+}
+
+impl FileMatcher {
+    pub fn matches(&self, path: &str) -> bool {
+        match self {
+            FileMatcher::One(one) => one == path,
+            FileMatcher::InDir { dir, names } => {
+                let (pdir, name) = path.rsplit_once('/').unwrap_or(("", path));
+                pdir == dir && names.is_match(name)
+            }
+            FileMatcher::Nothing => false,
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! kind's JSON Schema. Parse and schema problems are recorded here, as
 //! for capabilities; the rules between items run in [`super::rules`].
 
+use super::decl::FileMatcher;
 use super::{Item, KindDecl, describe, key_text};
 use crate::check::Check;
 use crate::diagnostics::Problem;
@@ -30,38 +31,26 @@ impl Items {
     pub fn of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
         self.items.iter().filter(move |i| i.kind == kind)
     }
-
-    /// Counts per kind, for `stats`.
-    pub fn counts(&self) -> BTreeMap<&str, usize> {
-        let mut out = BTreeMap::new();
-        for i in &self.items {
-            *out.entry(i.kind.as_str()).or_default() += 1;
-        }
-        out
-    }
 }
 
 /// The files of `kind` present in `snap`, in name order.
 pub fn files_of(kind: &KindDecl, snap: &dyn Snapshot) -> Vec<String> {
-    if let Some(path) = kind.single_file() {
-        return vec![path.to_string()];
+    match kind.matcher() {
+        FileMatcher::One(path) => vec![path],
+        FileMatcher::InDir { dir, names } => snap
+            .list(&dir)
+            .into_iter()
+            .filter(|name| names.is_match(name))
+            .map(|name| {
+                if dir.is_empty() {
+                    name
+                } else {
+                    format!("{dir}/{name}")
+                }
+            })
+            .collect(),
+        FileMatcher::Nothing => Vec::new(), // reported with the declarations
     }
-    let (dir, pattern) = kind.dir_and_pattern();
-    let Ok(glob) = globset::Glob::new(pattern) else {
-        return Vec::new(); // reported with the declarations
-    };
-    let matcher = glob.compile_matcher();
-    snap.list(dir)
-        .into_iter()
-        .filter(|name| matcher.is_match(name))
-        .map(|name| {
-            if dir.is_empty() {
-                name
-            } else {
-                format!("{dir}/{name}")
-            }
-        })
-        .collect()
 }
 
 /// Read and check every declared kind's files from `snap`.

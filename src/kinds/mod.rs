@@ -50,18 +50,32 @@ impl Item {
     }
 }
 
-/// Whether `path` (registry-root-relative) is one of the declared kinds'
-/// files or schemas, or their generated pages: a change to it must be
-/// checked (the pre-commit hook's fast path asks).
-pub fn declares_path(kinds: &std::collections::BTreeMap<String, KindDecl>, path: &str) -> bool {
-    if kinds.is_empty() {
-        return false;
+/// The paths the declared kinds own: their files and schemas, and the
+/// generated pages when any kind is declared. A change to one must be
+/// checked (the pre-commit hook's fast path asks, once per staged path,
+/// so the globs are compiled once here).
+pub struct KindPaths {
+    files: Vec<decl::FileMatcher>,
+    exact: Vec<String>,
+}
+
+impl KindPaths {
+    pub fn new(kinds: &std::collections::BTreeMap<String, KindDecl>) -> Self {
+        let mut exact: Vec<String> = kinds.values().filter_map(|k| k.schema.clone()).collect();
+        if !kinds.is_empty() {
+            exact.push(coordination::PAGE_PATH.to_string());
+            exact.push(coordination::AGENTS_PATH.to_string());
+        }
+        KindPaths {
+            files: kinds.values().map(KindDecl::matcher).collect(),
+            exact,
+        }
     }
-    path == coordination::PAGE_PATH
-        || path == coordination::AGENTS_PATH
-        || kinds
-            .values()
-            .any(|k| k.schema.as_deref() == Some(path) || k.holds(path))
+
+    /// Whether `path` (registry-root-relative) is one of them.
+    pub fn contains(&self, path: &str) -> bool {
+        self.exact.iter().any(|p| p == path) || self.files.iter().any(|m| m.matches(path))
+    }
 }
 
 /// What a value is, in words for a message ("not a list").

@@ -202,10 +202,11 @@ pub fn any_relevant<'a>(
     paths: impl IntoIterator<Item = &'a str>,
 ) -> bool {
     let mut signals: Option<SignalRules> = None;
+    let kinds = crate::kinds::KindPaths::new(&config.kinds);
     paths.into_iter().any(|path| {
         let name = path.rsplit('/').next().unwrap_or(path);
         path.starts_with("registry/")
-            || crate::kinds::declares_path(&config.kinds, path)
+            || kinds.contains(path)
             || matches!(name, "Cargo.toml" | "pyproject.toml" | "package.json")
             || signals
                 .get_or_insert_with(|| SignalRules::from_config(config))

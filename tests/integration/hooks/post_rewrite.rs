@@ -30,6 +30,19 @@ fn printed_repair(stderr: &str) -> String {
         .unwrap_or_else(|| panic!("no repair command printed:\n{stderr}"))
 }
 
+/// `hook post-rewrite rebase` with `input` on its stdin, as git runs it.
+fn hook_with_stdin(sb: &Sandbox, repo: &Path, input: &[u8]) -> Output {
+    let mut child = sb
+        .cmd(BIN, repo)
+        .args(["hook", "post-rewrite", "rebase"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Run a printed command with `sh -c`, as a user pasting it would.
 fn run_printed(sb: &Sandbox, repo: &Path, command: &str) -> Output {
     let o = sb
@@ -91,21 +104,8 @@ fn a_conflicted_rebase_continue_is_checked_and_the_printed_repair_works() {
     );
     assert_eq!(sb.git_ok(&repo, &["status", "--porcelain"]), "");
     // The repaired commit passes the same check.
-    let mut child = sb
-        .cmd(BIN, &repo)
-        .args(["hook", "post-rewrite", "rebase"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let line = format!("{head} {}\n", sb.rev(&repo, "HEAD"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(line.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = hook_with_stdin(&sb, &repo, line.as_bytes());
     assert!(o.status.success());
     assert_eq!(stderr(&o), "", "the repaired commit still needs repair");
 }
@@ -186,15 +186,7 @@ fn skipped_and_broken_input_never_fail_the_rewrite() {
         .unwrap();
     assert!(o.status.success());
     assert!(stderr(&o).contains("post-rewrite skipped"), "{}", show(&o));
-    let mut child = sb
-        .cmd(BIN, &repo)
-        .args(["hook", "post-rewrite", "rebase"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"junk\n").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = hook_with_stdin(&sb, &repo, b"junk\n");
     assert!(o.status.success(), "{}", show(&o));
     assert!(
         stderr(&o).contains("could not check the rewritten commits")
