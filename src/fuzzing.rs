@@ -235,12 +235,20 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
 
 /// Whether `text` uses a form registry files never hold and the locator
 /// does not promise to place: a tag (`!t`) or an explicit key (`? k`) at
-/// the start of a node.
+/// the start of a node, or a lone carriage return (a line break to YAML,
+/// not to the line-based locator).
 fn exotic(text: &str) -> bool {
-    text.lines().any(|l| {
-        let t = l.trim_start().trim_start_matches(['-', ' ']);
-        t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
-    }) || text.contains(": !")
+    let lone_cr = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    lone_cr
+        || text.lines().any(|l| {
+            let t = l.trim_start().trim_start_matches(['-', ' ']);
+            t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
+        })
+        || text.contains(": !")
 }
 
 /// Whether `out` keeps every byte of `text` outside `span` (the edited

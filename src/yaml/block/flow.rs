@@ -138,6 +138,10 @@ impl<'a> Scanner<'a> {
                 return Ok(None);
             };
             let key_span = key_node.span.clone();
+            if &self.text[key_span.clone()] == "<<" {
+                // A plain `<<` is a merge key to the strict parser.
+                return Ok(None);
+            }
             let c = self.skip_flow_spaces(after, end);
             if c + 1 >= end || b[c] != b':' || b[c + 1] != b' ' {
                 return Ok(None);

@@ -356,6 +356,10 @@ impl<'a> Scanner<'a> {
                 if raw.len() > 1024 {
                     return unsupported(li + 1, "key longer than 1024 characters");
                 }
+                if raw == "<<" {
+                    // The strict parser reads a plain `<<` as a merge key.
+                    return unsupported(li + 1, "merge key `<<`");
+                }
                 match plain_kind(raw) {
                     Some(Kind::Str(s)) => Ok(Some((s, off..off + raw.len(), q))),
                     _ => unsupported(li + 1, "key that is not a plain string"),

@@ -50,7 +50,16 @@ fn outside_the_subset_is_refused() {
         "just a scalar\n",
         "a: [1, 2\n",
         "a: 1\r2\n",
+        "<< :\n:< :",
+        "<<: {b: 1}\nc: 2\n",
     ] {
         assert!(scan(text).is_err(), "{text:?} should be refused");
+    }
+}
+
+#[test]
+fn a_merge_key_in_flow_reads_as_the_strict_parser_reads_it() {
+    for text in ["a: {<<: {b: 1}, c: 2}\n", "- {<<: {b: 1}}\n"] {
+        crate::fuzzing::scanner_matches_strict(text.as_bytes()).unwrap();
     }
 }
