@@ -26,7 +26,7 @@ pub(super) fn validate(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let target = Target::resolve(&super::cwd()?, root, which)?;
-    let (reg, mut report) = target.validate()?;
+    let (reg, mut report) = target.validate_recalling()?;
     // Annotations and code scanning resolve paths from the repository's
     // top, not from the registry's directory.
     if matches!(format, ProblemFormat::Github | ProblemFormat::Sarif) {

@@ -3,9 +3,9 @@
 
 use super::{Patch, PatchKind};
 use crate::check::Check;
-use crate::model::{INDEX_PATH, IndexRow};
+use crate::model::IndexRow;
 use crate::registry::{self, Registry, Source};
-use crate::yaml::{Editor, Seg, render_flow_scalar, render_scalar};
+use crate::yaml::{Editor, Seg, render_flow_scalar};
 use std::collections::BTreeMap;
 
 /// The outcome of planning: new texts per file, and what was left out.
@@ -90,7 +90,7 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
     let edited = EditedEntries::of(&entry_edits);
     let index_patches: Vec<&Patch> = patches.iter().filter(|p| p.kind.targets_index()).collect();
     let follow_ups = index_follow_ups(reg, &index_patches, &edited);
-    plan_index_patches(
+    super::index_rows::plan_index_patches(
         reg,
         index_patches,
         &follow_ups,
@@ -102,44 +102,6 @@ pub fn plan(reg: &Registry, patches: &[Patch], today: &str) -> Plan {
         plan.files.insert(path, (edit.old, new));
     }
     plan
-}
-
-/// Applies the index patches asked for and then the `follow_ups` to one
-/// editor of the index, recording the asked-for ones as applied or
-/// skipped in `plan` (a follow-up is reported only when it fails).
-fn plan_index_patches(
-    reg: &Registry,
-    index_patches: Vec<&Patch>,
-    follow_ups: &[Patch],
-    rederived: &BTreeMap<String, IndexRow>,
-    plan: &mut Plan,
-) {
-    if index_patches.is_empty() && follow_ups.is_empty() {
-        return;
-    }
-    let Some(source) = reg.index_source.as_ref() else {
-        return;
-    };
-    let mut editor = Editor::new(source.text.as_str());
-    let mut rows: Vec<IndexRow> = reg
-        .index
-        .as_ref()
-        .map(|i| i.capabilities.clone())
-        .unwrap_or_default();
-    for patch in index_patches.into_iter().chain(follow_ups.iter()) {
-        match apply_index_patch(&mut editor, &mut rows, patch, rederived) {
-            Ok(()) => {
-                if !follow_ups.iter().any(|p| std::ptr::eq(p, patch)) {
-                    plan.applied.push(patch.clone());
-                }
-            }
-            Err(e) => plan.skipped.push((patch.clone(), e)),
-        }
-    }
-    plan.files.insert(
-        INDEX_PATH.to_string(),
-        (source.text.clone(), editor.into_text()),
-    );
 }
 
 /// Applies the entry-level patches, each to an editor of its entry's
@@ -350,95 +312,6 @@ fn apply_entry_patch(editor: &mut Editor, patch: &Patch, today: &str) -> Result<
             editor.append_rendered(&[Seg::key("consumer_feedback")], &item)
         }
         _ => Err(format!("{} is not an entry patch", patch.kind.as_str())),
-    }
-}
-
-fn apply_index_patch(
-    editor: &mut Editor,
-    rows: &mut Vec<IndexRow>,
-    patch: &Patch,
-    rederived: &BTreeMap<String, IndexRow>,
-) -> Result<(), String> {
-    match patch.kind {
-        PatchKind::IndexDateBump => {
-            let date = patch
-                .set
-                .as_ref()
-                .and_then(|v| v.as_str())
-                .ok_or("patch has no date to set")?;
-            editor.set_scalar(&[Seg::key("updated")], date)
-        }
-        PatchKind::IndexRowAdd => {
-            let row: IndexRow = match rederived.get(&patch.capability_id) {
-                Some(r) => r.clone(),
-                None => serde_json::from_value(patch.set.clone().ok_or("patch has no row")?)
-                    .map_err(|e| e.to_string())?,
-            };
-            if rows.iter().any(|r| r.id == row.id) {
-                return Err(format!("the index already has a row for {}", row.id));
-            }
-            let sorted = rows.windows(2).all(|w| w[0].id <= w[1].id);
-            let at = if sorted {
-                rows.iter()
-                    .position(|r| r.id > row.id)
-                    .unwrap_or(rows.len())
-            } else {
-                rows.len()
-            };
-            let mut fields: Vec<(&str, String)> = vec![("id", render_scalar(&row.id))];
-            for (name, value) in row.derived_fields() {
-                if let Some(v) = value {
-                    fields.push((name, render_scalar(v)));
-                }
-            }
-            editor.insert_mapping_item(&[Seg::key("capabilities")], at, &fields)?;
-            rows.insert(at, row);
-            Ok(())
-        }
-        PatchKind::VectorSync => {
-            let i = rows
-                .iter()
-                .position(|r| r.id == patch.capability_id)
-                .ok_or_else(|| format!("no index row for {}", patch.capability_id))?;
-            let want: Vec<(String, String)> = match rederived.get(&patch.capability_id) {
-                Some(derived) => rows[i]
-                    .drift(derived)
-                    .into_iter()
-                    .filter_map(|(f, _, w)| w.map(|w| (f.to_string(), w.to_string())))
-                    .collect(),
-                None => patch
-                    .set
-                    .as_ref()
-                    .and_then(|s| s.as_object())
-                    .map(|m| {
-                        m.iter()
-                            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            };
-            for (field, value) in &want {
-                if !PatchKind::VectorSync
-                    .allowed_fields()
-                    .contains(&field.as_str())
-                {
-                    return Err(format!("vector_sync may not touch `{field}`"));
-                }
-                editor.set_scalar(
-                    &[Seg::key("capabilities"), Seg::Index(i), Seg::key(field)],
-                    value,
-                )?;
-                let row = &mut rows[i];
-                match field.as_str() {
-                    "title" => row.title = Some(value.clone()),
-                    "status" => row.status = Some(value.clone()),
-                    "vector" => row.vector = Some(value.clone()),
-                    _ => row.path = value.clone(),
-                }
-            }
-            Ok(())
-        }
-        _ => Err(format!("{} is not an index patch", patch.kind.as_str())),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod collect;
+mod index_rows;
 
 use serde::{Deserialize, Serialize};
 

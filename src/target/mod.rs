@@ -7,6 +7,7 @@
 //! so they cannot disagree about what they see.
 
 pub mod cache;
+pub mod verdict;
 
 use crate::diagnostics::{self, Problem};
 use crate::git::{self, GitEntry, GitTree, Repo};
@@ -262,12 +263,44 @@ impl Target {
         Ok((reg, report))
     }
 
+    /// [`Target::validate`], answered from the verdict kept in the git
+    /// directory when this is a working tree nothing touched since its last
+    /// clean run (see [`verdict`]); a clean run keeps its verdict. The
+    /// registry returned with a recalled verdict is empty: a clean report
+    /// quotes nothing. `REUSE_SURFACE_CACHE=off` reads and checks all.
+    pub fn validate_recalling(&self) -> Result<(Registry, Report)> {
+        let (Tree::Work(tree), false, Some(file)) =
+            (&self.tree, cache_off(), verdict::verdict_path(&self.root))
+        else {
+            return self.validate();
+        };
+        if let Some(capabilities) = verdict::unchanged(&file, tree) {
+            return Ok((Registry::default(), Report::new(Vec::new(), capabilities)));
+        }
+        let started = verdict::Started::now();
+        let recorder = verdict::Recorder::new(tree);
+        let mut reg = self.load_from(&recorder)?;
+        let report = self.check(&mut reg, &recorder)?;
+        if report.problems().is_empty() {
+            verdict::save(&file, recorder, &started, reg.entries.len());
+        } else {
+            verdict::forget(&file);
+        }
+        Ok((reg, report))
+    }
+
     /// Check `reg` as loaded from `snap` (this tree, or a view of it with
     /// pending edits).
     pub fn check(&self, reg: &mut Registry, snap: &dyn Snapshot) -> Result<Report> {
         let problems = check_located(reg, snap)?;
         Ok(Report::new(problems, reg.entries.len()))
     }
+}
+
+/// Whether caching is switched off (`REUSE_SURFACE_CACHE=off`), to
+/// measure or to rule the caches out.
+pub fn cache_off() -> bool {
+    std::env::var("REUSE_SURFACE_CACHE").is_ok_and(|v| v == "off" || v == "0")
 }
 
 /// The one line said when a commit deletes the whole registry (allowed:

@@ -36,32 +36,88 @@ impl Editor {
     /// Replace the scalar at `path`, keeping its quoting style.
     pub fn set_scalar(&mut self, path: &[Seg], value: &str) -> Result<(), String> {
         let tree = Lossless::new(&self.text);
-        if let Some(span) = tree.replaced_span(path) {
-            let raw = &self.text[span.clone()];
-            if raw.starts_with('|') || raw.starts_with('>') {
-                return Err(format!(
-                    "{} is a block scalar; refusing to rewrite it",
-                    pointer(path)
-                ));
+        let edit = self.scalar_edit(&tree, path, value)?;
+        drop(tree);
+        match edit {
+            Some((span, rendered)) => {
+                let mut splice = Splice::default();
+                splice.replace(span, rendered);
+                self.commit(splice)
             }
-            let in_flow = path
-                .split_last()
-                .is_some_and(|(_, parent)| tree.is_flow(parent));
-            let mut rendered = render_like(raw, value);
-            // Inside `[..]` or `{..}`, a plain `a, b` would split in two.
-            if in_flow && !rendered.starts_with(['"', '\'']) {
-                rendered = render_flow_scalar(value);
+            None => self.insert_key(path, &render_scalar(value)),
+        }
+    }
+
+    /// [`Editor::set_scalar`] for many values at once, one result per
+    /// value, as if set one after the other: located in one view of the
+    /// text and checked by one parse, so N edits of an M-line document
+    /// cost O(N + M), not O(N × M). Keys that must be inserted, and a
+    /// batch whose joint result does not parse or whose edits overlap,
+    /// go the one-at-a-time way, so the outcome is the same.
+    pub fn set_scalars(&mut self, edits: &[(Vec<Seg>, String)]) -> Vec<Result<(), String>> {
+        let tree = Lossless::new(&self.text);
+        let mut results = Vec::with_capacity(edits.len());
+        let mut splice = Splice::default();
+        let mut inserts = Vec::new();
+        for (i, (path, value)) in edits.iter().enumerate() {
+            match self.scalar_edit(&tree, path, value) {
+                Ok(Some((span, rendered))) => {
+                    splice.replace(span, rendered);
+                    results.push(Ok(()));
+                }
+                Ok(None) => {
+                    inserts.push(i);
+                    results.push(Ok(()));
+                }
+                Err(e) => results.push(Err(e)),
             }
-            if span.is_empty() {
-                rendered = self.place_in_empty(span.start, rendered)?;
-            }
-            let mut splice = Splice::default();
-            splice.replace(span, rendered);
-            drop(tree);
-            return self.commit(splice);
         }
         drop(tree);
-        self.insert_key(path, &render_scalar(value))
+        let before = self.text.clone();
+        if !splice.is_empty() && self.commit(splice).is_err() {
+            self.text = before;
+            return edits
+                .iter()
+                .map(|(path, value)| self.set_scalar(path, value))
+                .collect();
+        }
+        for i in inserts {
+            let (path, value) = &edits[i];
+            results[i] = self.insert_key(path, &render_scalar(value));
+        }
+        results
+    }
+
+    /// The splice that sets the scalar at `path` to `value` in `tree` (a
+    /// view of this editor's text), or `None` when the key is not there.
+    fn scalar_edit(
+        &self,
+        tree: &Lossless,
+        path: &[Seg],
+        value: &str,
+    ) -> Result<Option<(std::ops::Range<usize>, String)>, String> {
+        let Some(span) = tree.replaced_span(path) else {
+            return Ok(None);
+        };
+        let raw = &self.text[span.clone()];
+        if raw.starts_with('|') || raw.starts_with('>') {
+            return Err(format!(
+                "{} is a block scalar; refusing to rewrite it",
+                pointer(path)
+            ));
+        }
+        let in_flow = path
+            .split_last()
+            .is_some_and(|(_, parent)| tree.is_flow(parent));
+        let mut rendered = render_like(raw, value);
+        // Inside `[..]` or `{..}`, a plain `a, b` would split in two.
+        if in_flow && !rendered.starts_with(['"', '\'']) {
+            rendered = render_flow_scalar(value);
+        }
+        if span.is_empty() {
+            rendered = self.place_in_empty(span.start, rendered)?;
+        }
+        Ok(Some((span, rendered)))
     }
 
     /// The text that gives the empty value at `at` the value `rendered`.

@@ -656,3 +656,48 @@ fn an_unlocatable_value_is_refused_not_duplicated() {
     e.set_scalar(&[k("other")], "x").unwrap();
     assert!(e.text().ends_with("other: x\n"), "{:?}", e.text());
 }
+
+#[test]
+fn set_scalars_gives_what_setting_one_by_one_gives() {
+    let text = "# head\nupdated: 2020-01-01\nrows:\n  - id: a  # keep\n    title: 'A'\n  - id: b\n    title: B\n    status: x\n  - {id: c, title: C}\n";
+    let p = |parts: &[&str]| -> Vec<Seg> {
+        parts
+            .iter()
+            .map(|s| match s.parse::<usize>() {
+                Ok(i) => Seg::Index(i),
+                Err(_) => Seg::key(s),
+            })
+            .collect()
+    };
+    let cases: Vec<Vec<(Vec<Seg>, String)>> = vec![
+        // distinct scalars, a key to insert, a value needing quotes in flow
+        vec![
+            (p(&["updated"]), "2026-12-02".into()),
+            (p(&["rows", "0", "title"]), "A2".into()),
+            (p(&["rows", "1", "status"]), "y".into()),
+            (p(&["rows", "1", "vector"]), "v".into()),
+            (p(&["rows", "2", "title"]), "C, d".into()),
+        ],
+        // the same scalar twice: overlapping edits, the last one wins
+        vec![
+            (p(&["rows", "1", "title"]), "B1".into()),
+            (p(&["rows", "1", "title"]), "B2".into()),
+        ],
+        // one edit that cannot apply (no such row) among good ones
+        vec![
+            (p(&["rows", "9", "title"]), "Z".into()),
+            (p(&["rows", "0", "title"]), "A3".into()),
+        ],
+    ];
+    for edits in cases {
+        let mut one = Editor::new(text);
+        let each: Vec<Result<(), String>> = edits
+            .iter()
+            .map(|(path, v)| one.set_scalar(path, v))
+            .collect();
+        let mut batch = Editor::new(text);
+        let together = batch.set_scalars(&edits);
+        assert_eq!(together, each, "{edits:?}");
+        assert_eq!(batch.text(), one.text(), "{edits:?}");
+    }
+}

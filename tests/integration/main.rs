@@ -47,6 +47,7 @@ mod parse_errors;
 mod precommit_framework;
 mod publish;
 mod server;
+mod unchanged_tree;
 mod update;
 mod wheel;
 mod yaml_documents;

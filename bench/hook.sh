@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Issue 11's table: the CPU time of the `reuse-surface hook pre-commit`
+# process itself (and of `validate`), medians over ROUNDS interleaved runs,
+# beside `sh -c true` timed in the same rounds. Cases:
+#   noop       nothing registry-related staged, 1,000 capabilities    target <= 2 ms
+#   summary    one entry's summary edited, 1,000 and 10,000            <= 10 ms / <= 20 ms
+#   drift500   500 of 5,000 entries' titles drift (500 rows re-derived) <= 500 ms wall
+#   validate   one entry edited since the last run, 10,000             <= 300 ms wall
+#   validate-unchanged  nothing changed since the last run, 10,000     <= 100 ms wall
+# GROWTH=1 adds the growth series: one entry edited at 1,000 / 10,000 /
+# 100,000 capabilities (the hook), and validate unchanged at each size.
+#
+#   bash bench/hook.sh               ROUNDS=21 bash bench/hook.sh
+#   BIN=/tmp/old/reuse-surface GROWTH=1 bash bench/hook.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+ROUNDS=${ROUNDS:-15}
+cd "$top"
+cargo build --release --quiet --bin reuse-surface --example gen_registry
+bin=${BIN:-$top/target/release/reuse-surface}
+gen=$top/target/release/examples/gen_registry
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-bench-hook.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_OBJECT_DIRECTORY GIT_COMMON_DIR \
+	REUSE_SURFACE_SKIP REUSE_SURFACE_BIN XDG_CONFIG_HOME
+export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
+mkdir -p "$HOME"
+git config --global gc.auto 0
+git config --global maintenance.auto false
+git config --global init.defaultBranch main
+
+# A committed registry of $1 capabilities with the hooks installed.
+repo_of() {
+	local n=$1 repo=$work/reg-$1
+	if [ ! -d "$repo" ]; then
+		echo "== generating $n capabilities" >&2
+		"$gen" "$n" "$repo" >/dev/null
+		mkdir -p "$repo/src" && echo 'int x;' >"$repo/src/x.c"
+		git -C "$repo" init -q
+		git -C "$repo" add -A
+		git -C "$repo" commit -q -m "registry of $n capabilities"
+		(cd "$repo" && "$bin" install >/dev/null)
+		"$bin" validate --root "$repo" >/dev/null
+	fi
+	echo "$repo"
+}
+
+# CASES="summary:10000 drift500:5000" runs only those (case:size).
+cases=${CASES:-"noop:1000 summary:1000 summary:10000 drift500:5000 validate:10000 validate-unchanged:10000"}
+if [ "${GROWTH:-0}" = 1 ]; then
+	cases+=" summary:100000 validate-unchanged:1000 validate-unchanged:100000"
+fi
+args=()
+for c in $cases; do
+	args+=("${c%%:*}" "$(repo_of "${c#*:}")")
+done
+echo "git $(git --version | cut -d' ' -f3), $(nproc) CPUs, $ROUNDS rounds, binary $bin"
+python3 "$here/hook/measure.py" "$bin" "$ROUNDS" "${args[@]}"

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Driver of bench/hook.sh (issue 11): the CPU time of the
+`reuse-surface hook pre-commit` process itself, and of `validate`, per
+case of the performance table, beside `sh -c true` timed in the same
+rounds (the floor of starting any process).
+
+Each round resets the repository to HEAD (untimed), makes a fresh change
+(a different entry, new bytes, so the cache has exactly what a real next
+commit would have), stages it, and runs the hook once, interleaved with
+the baseline. CPU time is user + sys from getrusage(RUSAGE_CHILDREN);
+wall time beside it.
+
+usage: measure.py BIN ROUNDS CASE REPO [CASE REPO ...]
+cases: noop, summary, drift500, validate, validate-unchanged
+"""
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+BIN, ROUNDS = sys.argv[1], int(sys.argv[2])
+PAIRS = list(zip(sys.argv[3::2], sys.argv[4::2]))
+INDEX = "registry/indexes/capabilities.yaml"
+ENV = dict(os.environ, NO_COLOR="1")
+
+
+def git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(argv, cwd, ok=(0,)):
+    c0 = cpu_children()
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, cwd=cwd, capture_output=True, env=ENV)
+    wall = (time.perf_counter() - t0) * 1000.0
+    cpu = (cpu_children() - c0) * 1000.0
+    if p.returncode not in ok:
+        sys.exit(f"{argv} failed ({p.returncode}) in {cwd}:\n{p.stdout.decode()}{p.stderr.decode()}")
+    return wall, cpu, p
+
+
+def entries(repo):
+    d = os.path.join(repo, "registry/capabilities")
+    return sorted(f"registry/capabilities/{n}" for n in os.listdir(d) if n.endswith(".md") and not n.startswith("_"))
+
+
+def rewrite(repo, rel, pattern, repl):
+    path = os.path.join(repo, rel)
+    with open(path) as f:
+        text = f.read()
+    new, n = re.subn(pattern, repl, text, count=1, flags=re.M)
+    assert n == 1, (rel, pattern)
+    with open(path, "w") as f:
+        f.write(new)
+
+
+def reset(repo):
+    git(repo, "reset", "-q", "--hard", "HEAD")
+
+
+counter = [0]
+
+
+def prepare(case, repo, names):
+    counter[0] += 1
+    i = counter[0]
+    if case == "noop":
+        with open(os.path.join(repo, "src/x.c"), "a") as f:
+            f.write(f"int x{i};\n")
+        git(repo, "add", "src/x.c")
+    elif case == "summary":
+        rel = names[(i * 37 + 11) % len(names)]
+        rewrite(repo, rel, r'^summary: "(.*)"$', rf'summary: "\1 r{i}"')
+        git(repo, "add", rel)
+    elif case == "drift500":
+        picked = [names[(i * 7 + k * (len(names) // 500)) % len(names)] for k in range(500)]
+        for rel in picked:
+            rewrite(repo, rel, r"^title: (.*)$", rf"title: \1 r{i}")
+        git(repo, "add", *picked)
+    elif case == "validate":
+        # New bytes in one entry, and the run before this one left the
+        # cache warm: what an edit-then-validate loop costs.
+        rel = names[(i * 37 + 11) % len(names)]
+        rewrite(repo, rel, r'^summary: "(.*)"$', rf'summary: "\1 r{i}"')
+
+
+def run(case, repo):
+    if case.startswith("validate"):
+        return timed([BIN, "validate"], repo)
+    return timed([BIN, "hook", "pre-commit"], repo)
+
+
+def check_after(case, repo, p):
+    """The number must have measured what it claims."""
+    if case == "drift500":
+        staged = git(repo, "diff", "--cached", "--name-only").stdout.decode().split()
+        if INDEX not in staged:
+            sys.exit("drift500: the hook did not stage the re-derived index")
+        diff = git(repo, "diff", "--cached", "--", INDEX).stdout.decode()
+        synced = len(re.findall(r"^\+    title: .* r\d+$", diff, re.M))
+        if synced != 500:
+            sys.exit(f"drift500: the hook re-derived {synced} titles, not 500")
+    if case.startswith("validate") and b"ok" not in p.stdout + p.stderr:
+        sys.exit(f"validate did not report ok:\n{p.stdout.decode()}{p.stderr.decode()}")
+
+
+results = []
+for case, repo in PAIRS:
+    names = entries(repo)
+    walls, cpus, base_w, base_c = [], [], [], []
+    for r in range(-2, ROUNDS):  # two warm-up rounds, discarded
+        if case != "validate-unchanged":
+            reset(repo)
+            prepare(case, repo, names)
+        order = [0, 1] if r % 2 == 0 else [1, 0]
+        for which in order:
+            if which == 0:
+                w, c, p = run(case, repo)
+                check_after(case, repo, p)
+                if r >= 0:
+                    walls.append(w)
+                    cpus.append(c)
+            else:
+                w, c, _ = timed(["sh", "-c", "true"], repo)
+                if r >= 0:
+                    base_w.append(w)
+                    base_c.append(c)
+    reset(repo)
+    med = lambda xs: statistics.median(xs)
+    results.append((case, len(names), med(cpus), med(walls), med(base_c), med(base_w)))
+    print(
+        f"{case:19} {len(names):7d} caps   cpu {med(cpus):8.2f} ms   wall {med(walls):8.2f} ms"
+        f"   | sh -c true cpu {med(base_c):5.2f} wall {med(base_w):5.2f}   ratio cpu {med(cpus) / max(med(base_c), 0.01):6.1f}x",
+        flush=True,
+    )

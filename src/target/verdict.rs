@@ -1,0 +1,293 @@
+//! A clean verdict kept for a working tree recognised unchanged from stat
+//! data, as git's index recognises unchanged files: `validate` run again
+//! on a tree nothing touched since its last clean run answers from
+//! `<git dir>/reuse-surface/verdict-v1.bin` instead of reading and
+//! checking every file.
+//!
+//! Correct by construction rather than by listing inputs: the run that
+//! saves a verdict goes through a [`Recorder`], which notes every question
+//! the checks asked the tree (each file read, each path's state, each
+//! directory listed) with the answer's stat data; a later run re-asks
+//! them all (a `stat` or `lstat` each, a listing re-read) and trusts the
+//! verdict only when every answer is the same. Like git, a file modified
+//! within a second of the run that read it is *racy* (a second change in
+//! the same clock tick keeps its stat data), and no verdict is saved.
+//!
+//! Only a report without a single problem is kept (a report with problems
+//! quotes source lines, and is printed while someone is editing anyway).
+//! A missing, corrupt, foreign-version or mismatching file is ignored.
+
+use crate::snapshot::{PathState, Snapshot, WorkTree};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The cache file's name inside `<git common dir>/reuse-surface/`.
+pub const FILE_NAME: &str = "verdict-v1.bin";
+
+/// Bumped whenever what a verdict means changes; the binary's version is
+/// part of it, so an upgrade never trusts an older binary's verdict.
+const FORMAT: &str = concat!("reuse-surface-verdict-1/", env!("CARGO_PKG_VERSION"));
+
+/// How close to the run a file's change may be before its stat data
+/// cannot vouch for its content (coarse file-system clocks tick in up to
+/// a second on some file systems; git's rule, with that margin).
+const RACY_NS: i128 = 1_000_000_000;
+
+/// What `stat` says about one file: enough that any write, replace or
+/// rename onto it changes at least one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    mtime_ns: i128,
+    ctime_ns: i128,
+    size: u64,
+    ino: u64,
+    dev: u64,
+    mode: u32,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        Stamp {
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            size: meta.size(),
+            ino: meta.ino(),
+            dev: meta.dev(),
+            mode: meta.mode(),
+        }
+    }
+
+    fn newest_ns(&self) -> i128 {
+        self.mtime_ns.max(self.ctime_ns)
+    }
+}
+
+/// The state of a path as the tree answered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum State {
+    Missing,
+    File,
+    Dir,
+    Escapes,
+}
+
+impl From<PathState> for State {
+    fn from(s: PathState) -> Self {
+        match s {
+            PathState::Missing => State::Missing,
+            PathState::File => State::File,
+            PathState::Dir => State::Dir,
+            PathState::Escapes => State::Escapes,
+        }
+    }
+}
+
+/// One question the checks asked, with its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Seen {
+    /// A file read: its state, and the stat data of the path itself and of
+    /// what it resolves to (a symlink re-pointed changes the first).
+    Read {
+        path: String,
+        state: State,
+        link: Option<Stamp>,
+        file: Option<Stamp>,
+    },
+    State {
+        path: String,
+        state: State,
+    },
+    List {
+        dir: String,
+        names: Vec<String>,
+    },
+}
+
+/// What is saved: the questions, and the report's figures.
+#[derive(Debug, Serialize, Deserialize)]
+struct Saved {
+    format: String,
+    root: String,
+    capabilities: usize,
+    seen: Vec<Seen>,
+}
+
+/// The working tree, noting every question asked of it.
+pub struct Recorder<'a> {
+    tree: &'a WorkTree,
+    seen: Mutex<Vec<Seen>>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(tree: &'a WorkTree) -> Self {
+        Recorder {
+            tree,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, seen: Seen) {
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(seen);
+    }
+
+    fn into_seen(self) -> Vec<Seen> {
+        self.seen
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The stat data of `full` itself and of what it resolves to (one
+/// `lstat` when it is not a symlink).
+fn stamps(full: &Path) -> (Option<Stamp>, Option<Stamp>) {
+    match std::fs::symlink_metadata(full) {
+        Ok(m) if !m.file_type().is_symlink() => {
+            let s = Stamp::of(&m);
+            (Some(s), Some(s))
+        }
+        link => (
+            link.ok().map(|m| Stamp::of(&m)),
+            std::fs::metadata(full).ok().map(|m| Stamp::of(&m)),
+        ),
+    }
+}
+
+impl Snapshot for Recorder<'_> {
+    fn describe(&self) -> String {
+        self.tree.describe()
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        // Stat before reading: a change after the stat shows next time.
+        let full = self.tree.root().join(path);
+        let (link, file) = stamps(&full);
+        let state = self.tree.state(path);
+        let bytes = self.tree.read(path)?;
+        self.note(Seen::Read {
+            path: path.to_string(),
+            state: state.into(),
+            link,
+            file,
+        });
+        Ok(bytes)
+    }
+
+    fn state(&self, path: &str) -> PathState {
+        let state = self.tree.state(path);
+        self.note(Seen::State {
+            path: path.to_string(),
+            state: state.into(),
+        });
+        state
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let names = self.tree.list(dir);
+        self.note(Seen::List {
+            dir: dir.to_string(),
+            names: names.clone(),
+        });
+        names
+    }
+
+    fn shared(&self) -> Option<&(dyn Snapshot + Sync)> {
+        Some(self)
+    }
+}
+
+/// Where a working tree's verdict is kept: the git directory of the
+/// repository holding `root`, when there is one (never the tree itself).
+pub fn verdict_path(root: &Path) -> Option<PathBuf> {
+    let repo = crate::git::open(root).ok()?;
+    Some(repo.common_dir().join("reuse-surface").join(FILE_NAME))
+}
+
+fn now_ns() -> i128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i128)
+        .unwrap_or(0)
+}
+
+/// The moment a recorded run started, to judge racy files against.
+pub struct Started(i128);
+
+impl Started {
+    pub fn now() -> Self {
+        Started(now_ns())
+    }
+}
+
+/// The number of capabilities of the clean report kept for `tree`, when
+/// every question the run that kept it asked has the same answer now.
+pub fn unchanged(file: &Path, tree: &WorkTree) -> Option<usize> {
+    let bytes = std::fs::read(file).ok()?;
+    let saved: Saved = postcard::from_bytes(&bytes).ok()?;
+    if saved.format != FORMAT || saved.root != tree.root().to_string_lossy() {
+        return None;
+    }
+    let same = |seen: &Seen| match seen {
+        Seen::Read {
+            path,
+            state,
+            link,
+            file,
+        } => {
+            let (l, f) = stamps(&tree.root().join(path));
+            l == *link && f == *file && State::from(tree.state(path)) == *state
+        }
+        Seen::State { path, state } => State::from(tree.state(path)) == *state,
+        Seen::List { dir, names } => tree.list(dir) == *names,
+    };
+    let all_same = crate::parallel::parallel_map(saved.seen.iter().collect(), same)
+        .into_iter()
+        .all(|ok| ok);
+    all_same.then_some(saved.capabilities)
+}
+
+/// Keep the clean verdict `recorder` saw (`capabilities` checked), unless
+/// a file it read changed too close to `started` to be vouched for.
+/// Failures are ignored: the verdict is an optimisation.
+pub fn save(file: &Path, recorder: Recorder, started: &Started, capabilities: usize) {
+    let root = recorder.tree.root().to_string_lossy().into_owned();
+    let seen = recorder.into_seen();
+    let racy = seen.iter().any(|s| match s {
+        Seen::Read { link, file, .. } => [link, file]
+            .into_iter()
+            .flatten()
+            .any(|st| st.newest_ns() > started.0 - RACY_NS),
+        _ => false,
+    });
+    if racy {
+        let _ = std::fs::remove_file(file);
+        return;
+    }
+    let saved = Saved {
+        format: FORMAT.to_string(),
+        root,
+        capabilities,
+        seen,
+    };
+    let Ok(bytes) = postcard::to_allocvec(&saved) else {
+        return;
+    };
+    let _ = write_atomically(file, &bytes);
+}
+
+/// Forget the verdict (a run that found problems, or could not record).
+pub fn forget(file: &Path) {
+    let _ = std::fs::remove_file(file);
+}
+
+fn write_atomically(file: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = file.parent().ok_or_else(|| Error::usage("no directory"))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    crate::atomic::replace_file(file, bytes)
+}
