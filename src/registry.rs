@@ -297,6 +297,9 @@ fn read_and_parse_entries(
     snap: &dyn Snapshot,
     cache: Option<&dyn EntryCache>,
 ) -> Result<Vec<Parsed>> {
+    if let (Some(shared), Some(cache)) = (snap.shared(), cache) {
+        return read_and_parse_shared_cached(shared, cache);
+    }
     if let Some(shared) = snap.shared() {
         let parsed = parallel_map(entry_paths(snap), |path| -> Result<Option<Parsed>> {
             Ok(shared.read(&path)?.map(|bytes| {
@@ -314,6 +317,43 @@ fn read_and_parse_entries(
             (entry, problems, blob)
         }
     }))
+}
+
+/// [`read_and_parse_entries`] for a snapshot threads may share that has a
+/// cache (the working tree, under `validate`): the content ids (stat data)
+/// are taken in parallel, hits come out of the cache, and only the misses
+/// are read and parsed, in parallel; entries stay in name order.
+fn read_and_parse_shared_cached(
+    shared: &(dyn Snapshot + Sync),
+    cache: &dyn EntryCache,
+) -> Result<Vec<Parsed>> {
+    let paths = entry_paths(shared);
+    let ids = parallel_map(paths.iter().collect(), |path: &String| shared.blob_id(path));
+    let mut slots: Vec<Option<Parsed>> = Vec::with_capacity(paths.len());
+    let mut misses = Vec::new();
+    for (i, (path, id)) in paths.into_iter().zip(ids).enumerate() {
+        match id.as_deref().and_then(|id| cache.get(id, &path)) {
+            Some(hit) => slots.push(Some((hit, Vec::new(), None))),
+            None => {
+                slots.push(None);
+                misses.push((i, path, id));
+            }
+        }
+    }
+    let parsed = parallel_map(misses, |(i, path, id)| -> Result<(usize, Option<Parsed>)> {
+        Ok((
+            i,
+            shared.read(&path)?.map(|bytes| {
+                let (entry, problems) = parse_entry(&path, &bytes);
+                (entry, problems, id)
+            }),
+        ))
+    });
+    for result in parsed {
+        let (i, p) = result?;
+        slots[i] = p;
+    }
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// An entry as loaded, its problems, and its blob id when the snapshot has

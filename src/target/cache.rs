@@ -13,7 +13,10 @@ use crate::model::Entry;
 use crate::parallel::parallel_map;
 use crate::registry::{EntryCache, LoadedEntry, cached_stub};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+/// Blob ids are already hashes: a fast hasher is enough.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::path::PathBuf;
 
 /// Bumped whenever the entry model or schema changes meaning.
@@ -21,6 +24,11 @@ const FORMAT: &str = concat!("reuse-surface-entries-2/", env!("CARGO_PKG_VERSION
 
 /// The cache file's name inside `<git common dir>/reuse-surface/`.
 pub const FILE_NAME: &str = "entries-v2.jsonl";
+
+/// The cache of the working tree's entries, keyed by stat data instead
+/// of blob ids (see [`super::verdict::Recorder`]): a file of its own, so
+/// `validate` and the hooks do not evict each other's entries.
+pub const WORKTREE_FILE_NAME: &str = "worktree-entries-v2.jsonl";
 
 /// Files of earlier cache formats, removed when the cache is saved.
 const OLD_FILES: &[&str] = &["entries-v1.json"];
@@ -43,7 +51,13 @@ pub struct BlobCache {
 impl BlobCache {
     /// Open the cache of the repository whose common git dir is `git_dir`.
     pub fn open(git_dir: &std::path::Path) -> Self {
-        let path = git_dir.join("reuse-surface").join(FILE_NAME);
+        Self::open_named(git_dir, FILE_NAME)
+    }
+
+    /// Open the cache file `name` of the repository whose common git dir
+    /// is `git_dir`.
+    pub fn open_named(git_dir: &std::path::Path, name: &str) -> Self {
+        let path = git_dir.join("reuse-surface").join(name);
         let lines = std::fs::read(&path)
             .ok()
             .map(|b| parse_file(&b))
@@ -96,11 +110,11 @@ impl BlobCache {
 /// does not parse.
 fn parse_file(bytes: &[u8]) -> HashMap<String, Line> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return HashMap::new();
+        return HashMap::default();
     };
     let mut lines = text.split('\n');
     if lines.next() != Some(FORMAT) {
-        return HashMap::new();
+        return HashMap::default();
     }
     let raw: Vec<(&str, &str)> = lines.filter_map(|l| l.split_once(' ')).collect();
     let parsed = parallel_map(raw, |(id, json)| {

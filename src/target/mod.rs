@@ -278,11 +278,19 @@ impl Target {
             return Ok((Registry::default(), Report::new(Vec::new(), capabilities)));
         }
         let started = verdict::Started::now();
-        let recorder = verdict::Recorder::new(tree);
-        let mut reg = self.load_from(&recorder)?;
+        let recorder = verdict::Recorder::new(tree, &started);
+        // Entries unchanged since the last run come parsed from the cache
+        // keyed by their stat data.
+        let git_dir = file
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
+        let entries = BlobCache::open_named(git_dir, cache::WORKTREE_FILE_NAME);
+        let mut reg = registry::load_with_cache(&recorder, Some(&entries))?;
+        entries.save();
         let report = self.check(&mut reg, &recorder)?;
         if report.problems().is_empty() {
-            verdict::save(&file, recorder, &started, reg.entries.len());
+            verdict::save(&file, recorder, reg.entries.len());
         } else {
             verdict::forget(&file);
         }

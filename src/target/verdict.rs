@@ -120,13 +120,15 @@ struct Saved {
 pub struct Recorder<'a> {
     tree: &'a WorkTree,
     seen: Mutex<Vec<Seen>>,
+    started: i128,
 }
 
 impl<'a> Recorder<'a> {
-    pub fn new(tree: &'a WorkTree) -> Self {
+    pub fn new(tree: &'a WorkTree, started: &Started) -> Self {
         Recorder {
             tree,
             seen: Mutex::new(Vec::new()),
+            started: started.0,
         }
     }
 
@@ -200,6 +202,27 @@ impl Snapshot for Recorder<'_> {
     fn shared(&self) -> Option<&(dyn Snapshot + Sync)> {
         Some(self)
     }
+
+    /// A content id from stat data, for the parsed-entry cache: `None` for
+    /// a symlink, and for a file changed too close to this run for its
+    /// stat data to vouch for its content (see [`RACY_NS`]).
+    fn blob_id(&self, path: &str) -> Option<String> {
+        let (link, file) = stamps(&self.tree.root().join(path));
+        let state = self.tree.state(path);
+        self.note(Seen::Read {
+            path: path.to_string(),
+            state: state.into(),
+            link,
+            file,
+        });
+        let s = link.filter(|l| Some(*l) == file && state == PathState::File)?;
+        (s.newest_ns() <= self.started - RACY_NS).then(|| {
+            format!(
+                "stat:{:x}:{:x}:{:x}:{}:{}",
+                s.dev, s.ino, s.size, s.mtime_ns, s.ctime_ns
+            )
+        })
+    }
 }
 
 /// Where a working tree's verdict is kept: the git directory of the
@@ -246,16 +269,21 @@ pub fn unchanged(file: &Path, tree: &WorkTree) -> Option<usize> {
         Seen::State { path, state } => State::from(tree.state(path)) == *state,
         Seen::List { dir, names } => tree.list(dir) == *names,
     };
-    let all_same = crate::parallel::parallel_map(saved.seen.iter().collect(), same)
-        .into_iter()
-        .all(|ok| ok);
-    all_same.then_some(saved.capabilities)
+    // The first difference settles it: the other workers stop asking.
+    let differs = std::sync::atomic::AtomicBool::new(false);
+    crate::parallel::parallel_map(saved.seen.iter().collect(), |s| {
+        if !differs.load(std::sync::atomic::Ordering::Relaxed) && !same(s) {
+            differs.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    (!differs.into_inner()).then_some(saved.capabilities)
 }
 
 /// Keep the clean verdict `recorder` saw (`capabilities` checked), unless
 /// a file it read changed too close to `started` to be vouched for.
 /// Failures are ignored: the verdict is an optimisation.
-pub fn save(file: &Path, recorder: Recorder, started: &Started, capabilities: usize) {
+pub fn save(file: &Path, recorder: Recorder, capabilities: usize) {
+    let started = Started(recorder.started);
     let root = recorder.tree.root().to_string_lossy().into_owned();
     let seen = recorder.into_seen();
     let racy = seen.iter().any(|s| match s {

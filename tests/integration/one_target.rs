@@ -16,7 +16,7 @@ fn eq_entry(name: &str, maturity: [&str; 4], extra: &str, updated: &str) -> Stri
 const ZERO: [&str; 4] = ["{current: 0}"; 4];
 
 /// The clean registry plus one fault for every check of SPEC §3.
-fn every_check_fires(repo: &Repo) {
+pub(crate) fn every_check_fires(repo: &Repo) {
     let date = "2026-06-01";
     let mut entries: Vec<(&str, String)> = vec![
         ("parse", eq_entry("parse", ZERO, "notes: [unclosed\n", date)),
