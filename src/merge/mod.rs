@@ -83,6 +83,10 @@ pub struct Options {
     /// Key field per list path (`capabilities`, `modules.instances`); lists
     /// not named here are keyed by `id`.
     pub keys: BTreeMap<String, String>,
+    /// The process exits right after the merge (the driver): leave the
+    /// scanned trees to the operating system instead of freeing them one
+    /// allocation at a time (a tenth of the driver's time on a large file).
+    pub exiting: bool,
 }
 
 impl Default for Options {
@@ -92,6 +96,7 @@ impl Default for Options {
             labels: Labels::default(),
             diff3: false,
             keys: BTreeMap::new(),
+            exiting: false,
         }
     }
 }
@@ -185,7 +190,13 @@ fn merge_planned(
     // The written text must read back as exactly the merged data; with
     // conflicts, each side's resolution must still be a document we read.
     let verified = if conflicts == 0 {
-        block::scan(&text).is_ok_and(|out| render::check(&out.root, &o.root, &m))
+        block::scan(&text).is_ok_and(|out| {
+            let same = render::check(&out.root, &o.root, &m);
+            if opts.exiting {
+                std::mem::forget(out);
+            }
+            same
+        })
     } else {
         [Side::Ours, Side::Theirs].into_iter().all(|side| {
             resolve(&text, side, opts.marker_size).is_some_and(|r| {
@@ -199,6 +210,10 @@ fn merge_planned(
             "internal check failed: the structural result did not read back as the merged data"
                 .into(),
         );
+    }
+    if opts.exiting {
+        std::mem::forget(m);
+        std::mem::forget((b, o, t));
     }
     let text = if conflicts == 0 {
         formatting::with_theirs_formatting(base, text, theirs)
@@ -419,6 +434,7 @@ pub fn merge_driver_with_labels(
         labels,
         diff3: false,
         keys: configured_keys(&config_beside(path)),
+        exiting: true,
     };
     let mut outcome = guarded_merge(b, o, t, &opts);
     if matches!(outcome, Outcome::Merged { conflicts: 1.., .. })
