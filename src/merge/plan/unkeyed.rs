@@ -152,5 +152,9 @@ fn region_value(text: &str, nl: &str) -> Option<Value> {
         Ok(d) => block::to_value(&d.root),
         Err(_) => block::strict_value(&doc).ok()?,
     };
-    v.get("k").cloned()
+    // Moved out, not cloned: the region may be most of a large file.
+    match v {
+        Value::Object(mut m) => m.swap_remove("k"),
+        _ => None,
+    }
 }
