@@ -234,9 +234,9 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
 }
 
 /// Whether `text` uses a form registry files never hold and the locator
-/// does not promise to place: a tag (`!t`) or an explicit key (`? k`) at
-/// the start of a node, or a lone carriage return (a line break to YAML,
-/// not to the line-based locator).
+/// does not promise to place: a tag (`!t`, after a blank or at the start
+/// of a node), an explicit key (`? k`), or a lone carriage return (a line
+/// break to YAML, not to the line-based locator).
 fn exotic(text: &str) -> bool {
     let lone_cr = text
         .as_bytes()
@@ -248,7 +248,8 @@ fn exotic(text: &str) -> bool {
             let t = l.trim_start().trim_start_matches(['-', ' ']);
             t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
         })
-        || text.contains(": !")
+        || text.contains(" !")
+        || text.contains("\t!")
 }
 
 /// Whether a key on `path` spans lines (a plain key folded over a line
