@@ -115,7 +115,7 @@ impl Editor {
             rendered = render_flow_scalar(value);
         }
         if span.is_empty() {
-            rendered = self.place_in_empty(span.start, rendered)?;
+            rendered = self.place_in_empty(span.start, rendered, in_flow)?;
         }
         Ok(Some((span, rendered)))
     }
@@ -124,12 +124,14 @@ impl Editor {
     /// The span of an empty value is right after its `:` or `-`, which
     /// needs a blank before the value (`k:v` is one plain scalar); in a
     /// flow mapping a key may stand alone (`{k}`), which needs its `:`.
-    fn place_in_empty(&self, at: usize, rendered: String) -> Result<String, String> {
+    fn place_in_empty(&self, at: usize, rendered: String, in_flow: bool) -> Result<String, String> {
         let before = self.text[..at].trim_end_matches([' ', '\t']);
         let glued = before.len() == at;
-        // A `-` is a sequence dash only on its own (`- `), not the end of
-        // a plain key such as `{k:--}` (an editor fuzz find).
-        let lone_dash = before.ends_with('-')
+        // A `-` is a sequence dash only on its own (`- `) and only in block
+        // context, not the end of a plain key such as `{k:--}` or
+        // `{k\t-}` (editor fuzz finds).
+        let lone_dash = !in_flow
+            && before.ends_with('-')
             && before[..before.len() - 1]
                 .chars()
                 .last()
