@@ -111,9 +111,18 @@ enum Seen {
 #[derive(Debug, Serialize, Deserialize)]
 struct Saved {
     format: String,
+    /// The stat data of the binary that checked: a rebuilt binary (new
+    /// checks, same version number) never trusts an older one's verdict.
+    checker: Option<Stamp>,
     root: String,
     capabilities: usize,
     seen: Vec<Seen>,
+}
+
+/// The stat data of the running binary.
+fn checker() -> Option<Stamp> {
+    let exe = std::env::current_exe().ok()?;
+    std::fs::metadata(exe).ok().map(|m| Stamp::of(&m))
 }
 
 /// The working tree, noting every question asked of it.
@@ -253,7 +262,11 @@ impl Started {
 pub fn unchanged(file: &Path, tree: &WorkTree) -> Option<usize> {
     let bytes = std::fs::read(file).ok()?;
     let saved: Saved = postcard::from_bytes(&bytes).ok()?;
-    if saved.format != FORMAT || saved.root != tree.root().to_string_lossy() {
+    if saved.format != FORMAT
+        || saved.checker.is_none()
+        || saved.checker != checker()
+        || saved.root != tree.root().to_string_lossy()
+    {
         return None;
     }
     let same = |seen: &Seen| match seen {
@@ -299,6 +312,7 @@ pub fn save(file: &Path, recorder: Recorder, capabilities: usize) {
     }
     let saved = Saved {
         format: FORMAT.to_string(),
+        checker: checker(),
         root,
         capabilities,
         seen,

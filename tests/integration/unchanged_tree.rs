@@ -75,6 +75,13 @@ fn an_unchanged_tree_gets_the_full_runs_answer_in_every_format() {
     std::fs::write(verdict(&repo), &doctored).unwrap();
     let run = repo.run(&["validate"]);
     assert!(run.stdout.contains("ok: 7 capabilities"), "{}", run.show());
+
+    // Another build of the binary (same version, other checks, maybe)
+    // does not trust it: it checks afresh.
+    let copy = repo.outside().join("reuse-surface-rebuilt");
+    std::fs::copy(BIN, &copy).unwrap();
+    let run = repo.run_cmd(repo.command(&copy).arg("validate"));
+    assert!(run.stdout.contains("ok: 3 capabilities"), "{}", run.show());
 }
 
 #[test]
