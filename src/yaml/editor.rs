@@ -127,6 +127,19 @@ impl Editor {
     fn place_in_empty(&self, at: usize, rendered: String, in_flow: bool) -> Result<String, String> {
         let before = self.text[..at].trim_end_matches([' ', '\t']);
         let glued = before.len() == at;
+        // The value of an explicit `? key` goes on a `:` line of its own:
+        // not a form registry files use, so it is not placed (an editor
+        // fuzz find: `? k -` took the value into its key).
+        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        let node_start = line.trim_start_matches(|c: char| c == ' ' || c == '\t' || c == '-');
+        if !in_flow
+            && (node_start == "?"
+                || node_start.starts_with(['?']) && node_start[1..].starts_with([' ', '\t']))
+        {
+            return Err(
+                "the value of an explicit `? key` cannot be placed; edit it by hand".into(),
+            );
+        }
         // A `-` is a sequence dash only on its own (`- `) and only in block
         // context, not the end of a plain key such as `{k:--}` or
         // `{k\t-}` (editor fuzz finds).
