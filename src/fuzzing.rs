@@ -245,7 +245,7 @@ fn exotic(text: &str) -> bool {
         .any(|(i, &c)| c == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
     lone_cr
         || text.lines().any(|l| {
-            let t = l.trim_start().trim_start_matches(['-', ' ']);
+            let t = l.trim_start().trim_start_matches(['-', ' ', '\t']);
             t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
         })
         || text.contains(" !")
