@@ -216,7 +216,7 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
         // A value in YAML registry files never use (a tag on a line of
         // its own, an explicit `? key`) may be refused; the editor kept
         // the text as it was (it returned an error before committing).
-        if exotic(text) || multiline_key(path) {
+        if exotic(text) || multiline_key(text, path) {
             return Ok(());
         }
         return Err(format!("set {} to {new:?}: {e}", yaml::pointer(path)));
@@ -252,12 +252,14 @@ fn exotic(text: &str) -> bool {
         || text.contains("\t!")
 }
 
-/// Whether a key on `path` spans lines (a plain key folded over a line
-/// break inside a flow mapping): a form the locator does not promise to
-/// place, refused cleanly (an editor fuzz find).
-fn multiline_key(path: &[Seg]) -> bool {
-    path.iter()
-        .any(|seg| matches!(seg, Seg::Key(k) if k.contains(['\n', '\r'])))
+/// Whether a key on `path` spans lines in `text` (a plain key folded over
+/// a line break inside a flow mapping, read as one line or with a line
+/// break in it): a form the locator does not promise to place, refused
+/// cleanly (editor fuzz finds).
+fn multiline_key(text: &str, path: &[Seg]) -> bool {
+    path.iter().any(
+        |seg| matches!(seg, Seg::Key(k) if k.contains(['\n', '\r']) || !text.contains(k.as_str())),
+    )
 }
 
 /// Whether `out` keeps every byte of `text` outside `span` (the edited
