@@ -34,7 +34,7 @@ if [ "${1:-}" = "--minimize" ]; then
         mkdir -p "work/$t" "corpus/$t"
         fresh=$(mktemp -d)
         cargo +nightly fuzz run "${flags[@]}" "$t" "$fresh" "corpus/$t" "work/$t" -- \
-            -merge=1 -max_len=16384 >/dev/null 2>&1 || { echo "$t: merge failed" >&2; exit 1; }
+            -set_cover_merge=1 -max_len=16384 >/dev/null 2>&1 || { echo "$t: merge failed" >&2; exit 1; }
         rm -rf "corpus/$t" && mv "$fresh" "corpus/$t"
         echo "$t: $(find "corpus/$t" -type f | wc -l) files, $(du -sk "corpus/$t" | cut -f1) KiB"
     done
