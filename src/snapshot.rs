@@ -153,7 +153,37 @@ impl Snapshot for WorkTree {
 
     fn state(&self, path: &str) -> PathState {
         let full = self.root.join(path);
-        match std::fs::symlink_metadata(&full) {
+        self.state_given(path, &full, std::fs::symlink_metadata(&full))
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_type()
+                    .map(|t| t.is_file() || t.is_symlink())
+                    .unwrap_or(false)
+            })
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl WorkTree {
+    /// [`Snapshot::state`] of `path` (at `full` on disk) given its `lstat`,
+    /// for callers that took it already (the verdict's re-check).
+    pub fn state_given(
+        &self,
+        path: &str,
+        full: &Path,
+        lstat: std::io::Result<std::fs::Metadata>,
+    ) -> PathState {
+        match lstat {
             Err(_) => PathState::Missing,
             Ok(meta)
                 if !meta.file_type().is_symlink()
@@ -179,23 +209,6 @@ impl Snapshot for WorkTree {
                 Ok(_) => PathState::Missing,
             },
         }
-    }
-
-    fn list(&self, dir: &str) -> Vec<String> {
-        let Ok(rd) = std::fs::read_dir(self.root.join(dir)) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = rd
-            .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_type()
-                    .map(|t| t.is_file() || t.is_symlink())
-                    .unwrap_or(false)
-            })
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
-        names
     }
 }
 

@@ -107,6 +107,17 @@ enum Seen {
     },
 }
 
+impl Seen {
+    /// What the question is about, to sort and drop repeats by.
+    fn key(&self) -> (u8, &str) {
+        match self {
+            Seen::Read { path, .. } => (0, path),
+            Seen::State { path, .. } => (1, path),
+            Seen::List { dir, .. } => (2, dir),
+        }
+    }
+}
+
 /// What is saved: the questions, and the report's figures.
 #[derive(Debug, Serialize, Deserialize)]
 struct Saved {
@@ -155,19 +166,20 @@ impl<'a> Recorder<'a> {
     }
 }
 
-/// The stat data of `full` itself and of what it resolves to (one
-/// `lstat` when it is not a symlink).
-fn stamps(full: &Path) -> (Option<Stamp>, Option<Stamp>) {
-    match std::fs::symlink_metadata(full) {
-        Ok(m) if !m.file_type().is_symlink() => {
-            let s = Stamp::of(&m);
-            (Some(s), Some(s))
-        }
-        link => (
-            link.ok().map(|m| Stamp::of(&m)),
-            std::fs::metadata(full).ok().map(|m| Stamp::of(&m)),
-        ),
-    }
+/// The stat data of `path` itself and of what it resolves to, and its
+/// state: one `lstat` when it is not a symlink.
+fn stamps(tree: &WorkTree, path: &str) -> (Option<Stamp>, Option<Stamp>, State) {
+    let full = tree.root().join(path);
+    let lstat = std::fs::symlink_metadata(&full);
+    let link = lstat.as_ref().ok().map(Stamp::of);
+    let symlink = lstat.as_ref().is_ok_and(|m| m.file_type().is_symlink());
+    let state = tree.state_given(path, &full, lstat).into();
+    let file = if symlink {
+        std::fs::metadata(&full).ok().map(|m| Stamp::of(&m))
+    } else {
+        link
+    };
+    (link, file, state)
 }
 
 impl Snapshot for Recorder<'_> {
@@ -177,13 +189,11 @@ impl Snapshot for Recorder<'_> {
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         // Stat before reading: a change after the stat shows next time.
-        let full = self.tree.root().join(path);
-        let (link, file) = stamps(&full);
-        let state = self.tree.state(path);
+        let (link, file, state) = stamps(self.tree, path);
         let bytes = self.tree.read(path)?;
         self.note(Seen::Read {
             path: path.to_string(),
-            state: state.into(),
+            state,
             link,
             file,
         });
@@ -216,15 +226,14 @@ impl Snapshot for Recorder<'_> {
     /// a symlink, and for a file changed too close to this run for its
     /// stat data to vouch for its content (see [`RACY_NS`]).
     fn blob_id(&self, path: &str) -> Option<String> {
-        let (link, file) = stamps(&self.tree.root().join(path));
-        let state = self.tree.state(path);
+        let (link, file, state) = stamps(self.tree, path);
         self.note(Seen::Read {
             path: path.to_string(),
-            state: state.into(),
+            state,
             link,
             file,
         });
-        let s = link.filter(|l| Some(*l) == file && state == PathState::File)?;
+        let s = link.filter(|l| Some(*l) == file && state == State::File)?;
         (s.newest_ns() <= self.started - RACY_NS).then(|| {
             format!(
                 "stat:{:x}:{:x}:{:x}:{}:{}",
@@ -275,10 +284,7 @@ pub fn unchanged(file: &Path, tree: &WorkTree) -> Option<usize> {
             state,
             link,
             file,
-        } => {
-            let (l, f) = stamps(&tree.root().join(path));
-            l == *link && f == *file && State::from(tree.state(path)) == *state
-        }
+        } => stamps(tree, path) == (*link, *file, *state),
         Seen::State { path, state } => State::from(tree.state(path)) == *state,
         Seen::List { dir, names } => tree.list(dir) == *names,
     };
@@ -298,7 +304,11 @@ pub fn unchanged(file: &Path, tree: &WorkTree) -> Option<usize> {
 pub fn save(file: &Path, recorder: Recorder, capabilities: usize) {
     let started = Started(recorder.started);
     let root = recorder.tree.root().to_string_lossy().into_owned();
-    let seen = recorder.into_seen();
+    let mut seen = recorder.into_seen();
+    // The same question asked twice (an entry's id, then its bytes) is
+    // asked again once.
+    seen.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+    seen.dedup();
     let racy = seen.iter().any(|s| match s {
         Seen::Read { link, file, .. } => [link, file]
             .into_iter()
