@@ -198,10 +198,10 @@ impl WorkTree {
                     PathState::Missing
                 }
             }
-            Ok(_) => match std::fs::canonicalize(&full) {
+            Ok(_) => match std::fs::canonicalize(full) {
                 // A dangling symlink: missing, unless it points outside
                 // (as the git snapshots judge it, by its text).
-                Err(_) if self.dangling_link_escapes(&full) => PathState::Escapes,
+                Err(_) if self.dangling_link_escapes(full) => PathState::Escapes,
                 Err(_) => PathState::Missing,
                 Ok(real) if !real.starts_with(&self.canonical_root) => PathState::Escapes,
                 Ok(real) if real.is_dir() => PathState::Dir,

@@ -131,7 +131,7 @@ impl Editor {
         // not a form registry files use, so it is not placed (an editor
         // fuzz find: `? k -` took the value into its key).
         let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-        let node_start = line.trim_start_matches(|c: char| c == ' ' || c == '\t' || c == '-');
+        let node_start = line.trim_start_matches([' ', '\t', '-']);
         if !in_flow
             && (node_start == "?"
                 || node_start.starts_with(['?']) && node_start[1..].starts_with([' ', '\t']))
@@ -149,7 +149,15 @@ impl Editor {
                 .chars()
                 .last()
                 .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        // Likewise a `?` glued to what comes before it ends a plain key
+        // (`{k?}`, an editor fuzz find); alone it would be an explicit key.
+        let glued_q = before.ends_with('?')
+            && before[..before.len() - 1]
+                .chars()
+                .last()
+                .is_some_and(|c| !matches!(c, ' ' | '\t' | '\n' | '\r' | '{' | '[' | ','));
         match before.bytes().last() {
+            Some(b'?') if glued_q => Ok(format!(": {rendered}")),
             Some(b'-') if !lone_dash => Ok(format!(": {rendered}")),
             Some(b':' | b'-') if glued => Ok(format!(" {rendered}")),
             Some(b':' | b'-') => Ok(rendered),
