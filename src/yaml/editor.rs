@@ -27,8 +27,25 @@ impl Editor {
     }
 
     fn commit(&mut self, splice: Splice) -> Result<(), String> {
+        self.commit_checked(splice, &[])
+    }
+
+    /// [`Editor::commit`], keeping the edit only when each of `set` (a
+    /// path and the string set there) reads back as that string: a form
+    /// the locator misplaces (a plain scalar continued below a comment
+    /// line, say) is refused rather than written wrong.
+    fn commit_checked(&mut self, splice: Splice, set: &[(&[Seg], &str)]) -> Result<(), String> {
         let next = splice.apply(&self.text).map_err(|e| e.to_string())?;
-        parse(&next).map_err(|e| format!("edit produced invalid YAML: {e}"))?;
+        let doc = parse(&next).map_err(|e| format!("edit produced invalid YAML: {e}"))?;
+        for (path, value) in set {
+            if value_at(&doc, path).and_then(|v| v.as_str()) != Some(*value) {
+                return Err(format!(
+                    "setting {} did not read back as the value set, so it was not written; \
+                     nothing was changed (edit it by hand)",
+                    pointer(path)
+                ));
+            }
+        }
         self.text = next;
         Ok(())
     }
@@ -42,7 +59,7 @@ impl Editor {
             Some((span, rendered)) => {
                 let mut splice = Splice::default();
                 splice.replace(span, rendered);
-                self.commit(splice)
+                self.commit_checked(splice, &[(path, value)])
             }
             None => self.insert_key(path, &render_scalar(value)),
         }
@@ -59,10 +76,12 @@ impl Editor {
         let mut results = Vec::with_capacity(edits.len());
         let mut splice = Splice::default();
         let mut inserts = Vec::new();
+        let mut placed: Vec<(&[Seg], &str)> = Vec::new();
         for (i, (path, value)) in edits.iter().enumerate() {
             match self.scalar_edit(&tree, path, value) {
                 Ok(Some((span, rendered))) => {
                     splice.replace(span, rendered);
+                    placed.push((path, value));
                     results.push(Ok(()));
                 }
                 Ok(None) => {
@@ -74,7 +93,7 @@ impl Editor {
         }
         drop(tree);
         let before = self.text.clone();
-        if !splice.is_empty() && self.commit(splice).is_err() {
+        if !splice.is_empty() && self.commit_checked(splice, &placed).is_err() {
             self.text = before;
             return edits
                 .iter()
@@ -396,18 +415,19 @@ impl Editor {
 
 /// Whether `path` names a value of `doc`.
 fn exists(doc: &serde_json::Value, path: &[Seg]) -> bool {
+    value_at(doc, path).is_some()
+}
+
+/// The value at `path` in `doc`.
+fn value_at<'d>(doc: &'d serde_json::Value, path: &[Seg]) -> Option<&'d serde_json::Value> {
     let mut cur = doc;
     for seg in path {
-        let next = match seg {
-            Seg::Key(k) => cur.get(k.as_str()),
-            Seg::Index(i) => cur.get(*i),
+        cur = match seg {
+            Seg::Key(k) => cur.get(k.as_str())?,
+            Seg::Index(i) => cur.get(*i)?,
         };
-        match next {
-            Some(v) => cur = v,
-            None => return false,
-        }
     }
-    true
+    Some(cur)
 }
 
 fn parent_is_null(raw: &str) -> bool {
