@@ -235,9 +235,9 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
 
 /// Whether `text` uses a form registry files never hold and the locator
 /// does not promise to place: a tag (`!t`, after a blank or at the start
-/// of a node), an explicit key (`? k`), a line indented with a tab, or a
-/// lone carriage return (a line break to YAML, not to the line-based
-/// locator).
+/// of a node), an explicit key (`? k`), a line indented with a tab, a
+/// flow collection continued on the next line, or a lone carriage return
+/// (a line break to YAML, not to the line-based locator).
 fn exotic(text: &str) -> bool {
     let lone_cr = text
         .as_bytes()
@@ -251,7 +251,13 @@ fn exotic(text: &str) -> bool {
         })
         || text.contains(" !")
         || text.contains("\t!")
-        || text.lines().any(|l| l.trim_start_matches(' ').starts_with('\t'))
+        || text
+            .lines()
+            .any(|l| l.trim_start_matches(' ').starts_with('\t'))
+        || text.lines().any(|l| {
+            let opens = l.matches(['{', '[']).count();
+            opens > 0 && opens > l.matches(['}', ']']).count()
+        })
 }
 
 /// Whether a key on `path` spans lines in `text` (a plain key folded over
