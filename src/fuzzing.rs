@@ -234,8 +234,8 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
 }
 
 /// Whether `text` uses a form registry files never hold and the locator
-/// does not promise to place: a tag (`!t`, after a blank or at the start
-/// of a node), an explicit key (`? k`), a line indented with a tab, a
+/// does not promise to place: a tag (`!t`, after a blank, a flow
+/// indicator or at the start of a node), an explicit key (`? k`), a line indented with a tab, a
 /// flow collection continued on the next line, or a lone carriage return
 /// (a line break to YAML, not to the line-based locator).
 fn exotic(text: &str) -> bool {
@@ -249,8 +249,9 @@ fn exotic(text: &str) -> bool {
             let t = l.trim_start().trim_start_matches(['-', ' ', '\t']);
             t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
         })
-        || text.contains(" !")
-        || text.contains("\t!")
+        || [" !", "\t!", ",!", "{!", "[!"]
+            .iter()
+            .any(|t| text.contains(t))
         || text
             .lines()
             .any(|l| l.trim_start_matches(' ').starts_with('\t'))
