@@ -234,31 +234,31 @@ pub fn editor_round_trip(data: &[u8]) -> Result<(), String> {
 }
 
 /// Whether `text` uses a form registry files never hold and the locator
-/// does not promise to place: a tag (`!t`, after a blank, a flow
-/// indicator or at the start of a node), an explicit key (`? k`), a line indented with a tab, a
-/// flow collection continued on the next line, or a lone carriage return
-/// (a line break to YAML, not to the line-based locator).
+/// does not promise to place: a tag (`!t`, after a blank, a flow indicator
+/// or at the start of a node), an explicit key (`? k`), a line indented
+/// with a tab, a flow collection continued on the next line, or a lone
+/// carriage return (a line break to YAML, not to the line-based locator).
 fn exotic(text: &str) -> bool {
-    let lone_cr = text
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    let bytes = text.as_bytes();
+    let lone_cr = (0..bytes.len()).any(|i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
     lone_cr
-        || text.lines().any(|l| {
-            let t = l.trim_start().trim_start_matches(['-', ' ', '\t']);
-            t.starts_with('!') || t == "?" || t.starts_with("? ") || t.starts_with("?\t")
-        })
         || [" !", "\t!", ",!", "{!", "[!"]
             .iter()
             .any(|t| text.contains(t))
-        || text
-            .lines()
-            .any(|l| l.trim_start_matches(' ').starts_with('\t'))
-        || text.lines().any(|l| {
-            let opens = l.matches(['{', '[']).count();
-            opens > 0 && opens > l.matches(['}', ']']).count()
-        })
+        || text.lines().any(exotic_line)
+}
+
+/// One line of [`exotic`]'s forms: a node starting with a tag or an
+/// explicit key, a tab indenting, a flow collection left open.
+fn exotic_line(l: &str) -> bool {
+    let t = l.trim_start().trim_start_matches(['-', ' ', '\t']);
+    let opens = l.matches(['{', '[']).count();
+    t.starts_with('!')
+        || t == "?"
+        || t.starts_with("? ")
+        || t.starts_with("?\t")
+        || l.trim_start_matches(' ').starts_with('\t')
+        || (opens > 0 && opens > l.matches(['}', ']']).count())
 }
 
 /// Whether a key on `path` spans lines in `text` (a plain key folded over

@@ -14,10 +14,10 @@ use crate::parallel::parallel_map;
 use crate::registry::{EntryCache, LoadedEntry, cached_stub};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-
-/// Blob ids are already hashes: a fast hasher is enough.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::path::PathBuf;
+
+/// Content ids (blob ids, stat data) need no DoS-resistant hash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Bumped whenever the entry model or schema changes meaning.
 const FORMAT: &str = concat!("reuse-surface-entries-2/", env!("CARGO_PKG_VERSION"));

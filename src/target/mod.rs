@@ -269,11 +269,12 @@ impl Target {
     /// registry returned with a recalled verdict is empty: a clean report
     /// quotes nothing. `REUSE_SURFACE_CACHE=off` reads and checks all.
     pub fn validate_recalling(&self) -> Result<(Registry, Report)> {
-        let (Tree::Work(tree), false, Some(file)) =
-            (&self.tree, cache_off(), verdict::verdict_path(&self.root))
+        let (Tree::Work(tree), false, Some(git_dir)) =
+            (&self.tree, cache_off(), verdict::git_dir_of(&self.root))
         else {
             return self.validate();
         };
+        let file = verdict::file_in(&git_dir);
         if let Some(capabilities) = verdict::unchanged(&file, tree) {
             return Ok((Registry::default(), Report::new(Vec::new(), capabilities)));
         }
@@ -281,11 +282,7 @@ impl Target {
         let recorder = verdict::Recorder::new(tree, &started);
         // Entries unchanged since the last run come parsed from the cache
         // keyed by their stat data.
-        let git_dir = file
-            .parent()
-            .and_then(Path::parent)
-            .unwrap_or(Path::new("."));
-        let entries = BlobCache::open_named(git_dir, cache::WORKTREE_FILE_NAME);
+        let entries = BlobCache::open_named(&git_dir, cache::WORKTREE_FILE_NAME);
         let mut reg = registry::load_with_cache(&recorder, Some(&entries))?;
         entries.save();
         let report = self.check(&mut reg, &recorder)?;

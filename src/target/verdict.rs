@@ -61,8 +61,10 @@ impl Stamp {
         }
     }
 
-    fn newest_ns(&self) -> i128 {
-        self.mtime_ns.max(self.ctime_ns)
+    /// Whether the file changed too close to a run that started at
+    /// `started_ns` for this stat data to vouch for its content.
+    fn racy(&self, started_ns: i128) -> bool {
+        self.mtime_ns.max(self.ctime_ns) > started_ns - RACY_NS
     }
 }
 
@@ -159,6 +161,19 @@ impl<'a> Recorder<'a> {
             .push(seen);
     }
 
+    /// Stat `path` (before it is read: a change after the stat shows next
+    /// time) and note it as read.
+    fn note_read(&self, path: &str) -> (Option<Stamp>, Option<Stamp>, State) {
+        let (link, file, state) = stamps(self.tree, path);
+        self.note(Seen::Read {
+            path: path.to_string(),
+            state,
+            link,
+            file,
+        });
+        (link, file, state)
+    }
+
     fn into_seen(self) -> Vec<Seen> {
         self.seen
             .into_inner()
@@ -188,16 +203,8 @@ impl Snapshot for Recorder<'_> {
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        // Stat before reading: a change after the stat shows next time.
-        let (link, file, state) = stamps(self.tree, path);
-        let bytes = self.tree.read(path)?;
-        self.note(Seen::Read {
-            path: path.to_string(),
-            state,
-            link,
-            file,
-        });
-        Ok(bytes)
+        self.note_read(path);
+        self.tree.read(path)
     }
 
     fn state(&self, path: &str) -> PathState {
@@ -226,15 +233,9 @@ impl Snapshot for Recorder<'_> {
     /// a symlink, and for a file changed too close to this run for its
     /// stat data to vouch for its content (see [`RACY_NS`]).
     fn blob_id(&self, path: &str) -> Option<String> {
-        let (link, file, state) = stamps(self.tree, path);
-        self.note(Seen::Read {
-            path: path.to_string(),
-            state,
-            link,
-            file,
-        });
+        let (link, file, state) = self.note_read(path);
         let s = link.filter(|l| Some(*l) == file && state == State::File)?;
-        (s.newest_ns() <= self.started - RACY_NS).then(|| {
+        (!s.racy(self.started)).then(|| {
             format!(
                 "stat:{:x}:{:x}:{:x}:{}:{}",
                 s.dev, s.ino, s.size, s.mtime_ns, s.ctime_ns
@@ -243,11 +244,17 @@ impl Snapshot for Recorder<'_> {
     }
 }
 
-/// Where a working tree's verdict is kept: the git directory of the
-/// repository holding `root`, when there is one (never the tree itself).
-pub fn verdict_path(root: &Path) -> Option<PathBuf> {
+/// The common git directory of the repository holding `root`, where the
+/// working tree's verdict and entry cache are kept (never the tree
+/// itself); `None` outside a repository.
+pub fn git_dir_of(root: &Path) -> Option<PathBuf> {
     let repo = crate::git::open(root).ok()?;
-    Some(repo.common_dir().join("reuse-surface").join(FILE_NAME))
+    Some(repo.common_dir().to_path_buf())
+}
+
+/// The verdict file inside the common git directory `git_dir`.
+pub fn file_in(git_dir: &Path) -> PathBuf {
+    git_dir.join("reuse-surface").join(FILE_NAME)
 }
 
 fn now_ns() -> i128 {
@@ -299,10 +306,10 @@ pub fn unchanged(file: &Path, tree: &WorkTree) -> Option<usize> {
 }
 
 /// Keep the clean verdict `recorder` saw (`capabilities` checked), unless
-/// a file it read changed too close to `started` to be vouched for.
+/// a file it read changed too close to the run's start to be vouched for.
 /// Failures are ignored: the verdict is an optimisation.
 pub fn save(file: &Path, recorder: Recorder, capabilities: usize) {
-    let started = Started(recorder.started);
+    let started = recorder.started;
     let root = recorder.tree.root().to_string_lossy().into_owned();
     let mut seen = recorder.into_seen();
     // The same question asked twice (an entry's id, then its bytes) is
@@ -313,11 +320,11 @@ pub fn save(file: &Path, recorder: Recorder, capabilities: usize) {
         Seen::Read { link, file, .. } => [link, file]
             .into_iter()
             .flatten()
-            .any(|st| st.newest_ns() > started.0 - RACY_NS),
+            .any(|st| st.racy(started)),
         _ => false,
     });
     if racy {
-        let _ = std::fs::remove_file(file);
+        forget(file);
         return;
     }
     let saved = Saved {

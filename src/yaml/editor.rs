@@ -92,9 +92,8 @@ impl Editor {
             }
         }
         drop(tree);
-        let before = self.text.clone();
+        // A refused commit leaves the text as it was: redo one by one.
         if !splice.is_empty() && self.commit_checked(splice, &placed).is_err() {
-            self.text = before;
             return edits
                 .iter()
                 .map(|(path, value)| self.set_scalar(path, value))
@@ -162,19 +161,15 @@ impl Editor {
         // A `-` is a sequence dash only on its own (`- `) and only in block
         // context, not the end of a plain key such as `{k:--}` or
         // `{k\t-}` (editor fuzz finds).
+        // The character before the indicator the value would follow.
+        let prev = before.chars().rev().nth(1);
         let lone_dash = !in_flow
             && before.ends_with('-')
-            && before[..before.len() - 1]
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+            && prev.is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         // Likewise a `?` glued to what comes before it ends a plain key
         // (`{k?}`, an editor fuzz find); alone it would be an explicit key.
         let glued_q = before.ends_with('?')
-            && before[..before.len() - 1]
-                .chars()
-                .last()
-                .is_some_and(|c| !matches!(c, ' ' | '\t' | '\n' | '\r' | '{' | '[' | ','));
+            && prev.is_some_and(|c| !matches!(c, ' ' | '\t' | '\n' | '\r' | '{' | '[' | ','));
         match before.bytes().last() {
             Some(b'?') if glued_q => Ok(format!(": {rendered}")),
             Some(b'-') if !lone_dash => Ok(format!(": {rendered}")),
