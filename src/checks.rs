@@ -8,7 +8,10 @@ use crate::model::{Entry, INDEX_PATH, Index, IndexRow, is_ci_workflow};
 use crate::registry::{Registry, keys, locate_problems};
 use crate::snapshot::{PathState, Snapshot};
 use crate::yaml::Seg;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names and paths need no DoS-resistant hash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 mod cycles;
 mod lists;
@@ -35,7 +38,7 @@ pub fn run(reg: &Registry, snap: &dyn Snapshot) -> Vec<Problem> {
 /// files in their evidence lists and their promotion history.
 struct MemoStates<'a> {
     snap: &'a dyn Snapshot,
-    states: std::cell::RefCell<HashMap<String, PathState, foldhash::fast::FixedState>>,
+    states: std::cell::RefCell<HashMap<String, PathState>>,
 }
 
 impl<'a> MemoStates<'a> {
@@ -120,8 +123,8 @@ pub struct Names<'a> {
 
 impl<'a> Names<'a> {
     pub fn new(reg: &'a Registry) -> Self {
-        let mut ids = HashMap::new();
-        let mut aliases = HashMap::new();
+        let mut ids = HashMap::default();
+        let mut aliases = HashMap::default();
         for (i, (_, e)) in reg.valid_entries().enumerate() {
             ids.entry(e.id.as_str()).or_insert(i);
         }
@@ -235,7 +238,7 @@ fn alias_collisions(
     by_id: &BTreeMap<&str, Vec<&str>>,
     out: &mut Vec<Problem>,
 ) {
-    let mut alias_owner: HashMap<&str, &str> = HashMap::new();
+    let mut alias_owner: HashMap<&str, &str> = HashMap::default();
     for (path, e) in entries {
         for (i, alias) in e.aliases.iter().enumerate() {
             let node = vec![Seg::key("aliases"), Seg::Index(i)];
@@ -273,7 +276,7 @@ fn index_checks(
 ) {
     let entry_at: HashMap<&str, &Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
     let loaded_paths: BTreeSet<&str> = reg.entries.iter().map(|e| e.source.path.as_str()).collect();
-    let mut row_ids: HashMap<&str, usize> = HashMap::new();
+    let mut row_ids: HashMap<&str, usize> = HashMap::default();
     let mut row_paths: BTreeSet<&str> = BTreeSet::new();
     for (i, row) in index.capabilities.iter().enumerate() {
         if let Some(first) = row_ids.insert(&row.id, i) {

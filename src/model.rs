@@ -14,11 +14,28 @@ pub const CONFIG_PATH: &str = "registry/config.yaml";
 pub const DIMENSIONS: [&str; 4] = ["D", "A", "C", "R"];
 
 /// One maturity dimension's claimed and intended level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 pub struct Level {
     pub current: u8,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub target: Option<u8>,
+}
+
+/// JSON leaves a missing target out; a binary form without field names
+/// (the entry caches' `postcard`) must write every field, in order.
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let omit_target = s.is_human_readable() && self.target.is_none();
+        let mut level = s.serialize_struct("Level", if omit_target { 1 } else { 2 })?;
+        level.serialize_field("current", &self.current)?;
+        if omit_target {
+            level.skip_field("target")?;
+        } else {
+            level.serialize_field("target", &self.target)?;
+        }
+        level.end()
+    }
 }
 
 /// The maturity block, keyed by dimension letter.

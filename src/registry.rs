@@ -175,6 +175,13 @@ pub trait EntryCache {
     /// A hit for this blob at this path (see [`cached_stub`]).
     fn get(&self, blob_id: &str, path: &str) -> Option<LoadedEntry>;
     fn put(&self, blob_id: &str, entry: &LoadedEntry);
+    /// The index model parsed from this blob, when it parsed and passed
+    /// the schema without a problem (its source is then a stub: see
+    /// [`hydrate`]).
+    fn get_index(&self, _blob_id: &str) -> Option<Index> {
+        None
+    }
+    fn put_index(&self, _blob_id: &str, _index: &Index) {}
 }
 
 /// Read `registry/config.yaml` (defaults when absent or invalid, with the
@@ -222,8 +229,18 @@ pub fn load(snap: &dyn Snapshot) -> Result<Registry> {
 pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> Result<Registry> {
     let mut reg = config_and_kinds(snap)?;
 
-    // The index is one big document: parse it on its own thread while the
-    // entries are read and parsed.
+    // The index is one big document: taken from the cache when its blob
+    // is known, else parsed on its own thread while the entries are read
+    // and parsed.
+    let index_blob = cache.and_then(|_| snap.blob_id(INDEX_PATH));
+    if let (Some(cache), Some(blob)) = (cache, &index_blob)
+        && let Some(index) = cache.get_index(blob)
+    {
+        reg.index = Some(index);
+        reg.index_source = Some(Source::unread(INDEX_PATH));
+        let raw = read_and_parse_entries(snap, Some(cache))?;
+        return Ok(finish_entries(reg, raw, Some(cache)));
+    }
     let index_bytes = snap.read(INDEX_PATH)?;
     let (index_parsed, raw) = std::thread::scope(|scope| -> Result<_> {
         let index_job = index_bytes.as_ref().map(|bytes| {
@@ -242,7 +259,12 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
                 && let Some(value) = &source.value
             {
                 match Index::deserialize(value) {
-                    Ok(index) => reg.index = Some(index),
+                    Ok(index) => {
+                        if let (Some(cache), Some(blob)) = (cache, &index_blob) {
+                            cache.put_index(blob, &index);
+                        }
+                        reg.index = Some(index);
+                    }
                     Err(e) => reg
                         .problems
                         .push(Problem::new(Check::Schema, e.to_string()).file(INDEX_PATH)),
@@ -264,6 +286,12 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
         ),
     }
 
+    Ok(finish_entries(reg, raw, cache))
+}
+
+/// Add the parsed entries (and their problems) to `reg`, keeping those
+/// without problems in `cache`, and apply the config's severities.
+fn finish_entries(mut reg: Registry, raw: Vec<Parsed>, cache: Option<&dyn EntryCache>) -> Registry {
     for (entry, problems, blob) in raw {
         if let (Some(cache), Some(id)) = (cache, blob.as_deref())
             && problems.is_empty()
@@ -276,7 +304,7 @@ pub fn load_with_cache(snap: &dyn Snapshot, cache: Option<&dyn EntryCache>) -> R
     reg.problems = reg
         .config
         .apply_overrides(std::mem::take(&mut reg.problems));
-    Ok(reg)
+    reg
 }
 
 /// The paths of the entry files, in name order.
@@ -309,14 +337,26 @@ fn read_and_parse_entries(
         });
         return parsed.into_iter().filter_map(Result::transpose).collect();
     }
-    let raw = read_entries(snap, cache)?;
-    Ok(parallel_map(raw, |p| match p {
-        Pending::Cached(hit) => (*hit, Vec::new(), None),
-        Pending::Raw { path, bytes, blob } => {
-            let (entry, problems) = parse_entry(&path, &bytes);
-            (entry, problems, blob)
+    // Hits stay where they are; only the misses (one, in a typical
+    // commit) go to the parsers.
+    let mut slots: Vec<Option<Parsed>> = Vec::new();
+    let mut misses = Vec::new();
+    for (i, pending) in read_entries(snap, cache)?.into_iter().enumerate() {
+        match pending {
+            Pending::Cached(hit) => slots.push(Some((*hit, Vec::new(), None))),
+            Pending::Raw { path, bytes, blob } => {
+                slots.push(None);
+                misses.push((i, path, bytes, blob));
+            }
         }
-    }))
+    }
+    for (i, parsed) in parallel_map(misses, |(i, path, bytes, blob)| {
+        let (entry, problems) = parse_entry(&path, &bytes);
+        (i, (entry, problems, blob))
+    }) {
+        slots[i] = Some(parsed);
+    }
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// [`read_and_parse_entries`] for a snapshot threads may share that has a
@@ -615,6 +655,15 @@ pub fn keys(parts: &[&str]) -> Vec<Seg> {
 /// their text) for `paths` by a full parse from `snap`, so diagnostics can
 /// be located and patches can edit them.
 pub fn hydrate(reg: &mut Registry, snap: &dyn Snapshot, paths: &[String]) -> Result<()> {
+    // The index's model came from the cache only when it parsed cleanly:
+    // its text is all that is missing.
+    if paths.iter().any(|p| p == INDEX_PATH)
+        && reg.index_source.as_ref().is_some_and(|s| !s.parsed)
+        && let Some(bytes) = snap.read(INDEX_PATH)?
+    {
+        let (source, _) = parse_yaml_file(INDEX_PATH, &bytes, SchemaKind::Index);
+        reg.index_source = Some(source);
+    }
     for loaded in reg.entries.iter_mut() {
         if loaded.source.parsed || !paths.contains(&loaded.source.path) {
             continue;

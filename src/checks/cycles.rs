@@ -1,7 +1,10 @@
 //! `dependency-cycle`'s search: the cycles of the `depends_on` graph,
 //! one per strongly connected component, printed the same way every run.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names and paths need no DoS-resistant hash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Elementary cycles, one per strongly connected component, each rotated
 /// to start at its smallest id so output is deterministic.
@@ -89,7 +92,7 @@ fn shortest_cycle(
     succ: &[Vec<usize>],
     nodes: &[&str],
 ) -> Option<Vec<usize>> {
-    let mut prev: HashMap<usize, usize> = HashMap::new();
+    let mut prev: HashMap<usize, usize> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start]);
     let mut end = None;
     'bfs: while let Some(v) = queue.pop_front() {

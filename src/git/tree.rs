@@ -15,6 +15,9 @@ pub struct GitTree {
     entries: BTreeMap<String, GitEntry>,
     prefix: String,
     label: String,
+    /// Whether any entry is a symlink: without one, resolving a path is
+    /// only normalising it (no lookup per component).
+    has_symlinks: bool,
 }
 
 impl GitTree {
@@ -27,8 +30,10 @@ impl GitTree {
         prefix: &str,
         label: String,
     ) -> Self {
+        let has_symlinks = entries.values().any(|e| e.kind == GitKind::Symlink);
         GitTree {
             repo: repo.clone(),
+            has_symlinks,
             entries,
             prefix: prefix.to_string(),
             label,
@@ -66,6 +71,9 @@ impl GitTree {
     /// Follow symlinks component by component inside the tree. Returns the
     /// resolved full path, or `None` when a link leaves the repository.
     fn resolve(&self, full: &str) -> Option<String> {
+        if !self.has_symlinks {
+            return normalized(full);
+        }
         let mut parts: Vec<String> = Vec::new();
         let mut pending: Vec<String> = full.split('/').rev().map(str::to_string).collect();
         let mut hops = 0;
@@ -110,6 +118,25 @@ impl GitTree {
             .next()
             .is_some_and(|(k, _)| k.starts_with(&dir))
     }
+}
+
+/// `full` with empty and `.` components dropped and `..` applied, as the
+/// symlink walk reads it; `None` when `..` climbs out of the tree.
+fn normalized(full: &str) -> Option<String> {
+    if !full.split('/').any(|p| matches!(p, "" | "." | "..")) {
+        return Some(full.to_string());
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in full.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 impl Snapshot for GitTree {

@@ -501,7 +501,7 @@ const GAMMA_BROKEN: (&str, &str) = (
 #[test]
 fn warm_cache_follows_a_symlinked_entry_in_pre_commit() {
     let repo = symlinked_gamma();
-    let cache = repo.path(".git/reuse-surface/entries-v2.jsonl");
+    let cache = repo.path(".git/reuse-surface/entries-v3.bin");
     // Warm the cache with a valid staged change to the link's target.
     repo.replace(
         "registry/shared/gamma.md",
@@ -533,7 +533,7 @@ fn warm_cache_follows_a_symlinked_entry_in_pre_commit() {
 #[test]
 fn warm_cache_follows_a_symlinked_entry_in_pre_push() {
     let repo = symlinked_gamma();
-    let cache = repo.path(".git/reuse-surface/entries-v2.jsonl");
+    let cache = repo.path(".git/reuse-surface/entries-v3.bin");
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
     pre_push(&repo, &head).assert_code(0);
     assert!(

@@ -1242,7 +1242,7 @@ fn corrupt_cache_gives_the_same_answers() {
         &entry("capability.demo.e3", "E3", [1, 0, 1, 3], ""),
     );
     sb.git_ok(&repo, &["add", "-A"]);
-    let cache = repo.join(".git/reuse-surface/entries-v2.jsonl");
+    let cache = repo.join(".git/reuse-surface/entries-v3.bin");
 
     let attempt = |label: &str| -> String {
         let o = sb.git(&repo, &["commit", "-q", "-m", "attempt"]);

@@ -41,6 +41,7 @@ mod merge_driver;
 mod merge_git_rule;
 mod merge_props;
 mod merge_quality;
+mod model_cache;
 mod nested_registry;
 mod one_target;
 mod parse_errors;

@@ -229,7 +229,7 @@ fn validate_and_the_hooks_report_the_same_problems() {
             "validate {extra:?}"
         );
     }
-    let cache = repo.path(".git/reuse-surface/entries-v2.jsonl");
+    let cache = repo.path(".git/reuse-surface/entries-v3.bin");
     for warm in [false, true] {
         if !warm {
             let _ = std::fs::remove_file(&cache);
