@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Names and paths need no DoS-resistant hash.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 mod cycles;
 mod lists;
@@ -275,9 +276,9 @@ fn index_checks(
     out: &mut Vec<Problem>,
 ) {
     let entry_at: HashMap<&str, &Entry> = entries.iter().map(|(p, e)| (*p, *e)).collect();
-    let loaded_paths: BTreeSet<&str> = reg.entries.iter().map(|e| e.source.path.as_str()).collect();
+    let loaded_paths: HashSet<&str> = reg.entries.iter().map(|e| e.source.path.as_str()).collect();
     let mut row_ids: HashMap<&str, usize> = HashMap::default();
-    let mut row_paths: BTreeSet<&str> = BTreeSet::new();
+    let mut row_paths: HashSet<&str> = HashSet::default();
     for (i, row) in index.capabilities.iter().enumerate() {
         if let Some(first) = row_ids.insert(&row.id, i) {
             row_ids.insert(&row.id, first);
@@ -345,7 +346,7 @@ fn index_row(
     i: usize,
     row: &IndexRow,
     entry_at: &HashMap<&str, &Entry>,
-    loaded_paths: &BTreeSet<&str>,
+    loaded_paths: &HashSet<&str>,
     snap: &dyn Snapshot,
     out: &mut Vec<Problem>,
 ) {
