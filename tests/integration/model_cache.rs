@@ -13,17 +13,19 @@ fn cache_file(repo: &Repo) -> std::path::PathBuf {
     repo.path(".git/reuse-surface").join(FILE_NAME)
 }
 
+/// Replace `from` by `to` in beta's entry, stage everything and run the
+/// pre-commit hook.
+fn edit_beta_and_hook(repo: &Repo, from: &str, to: &str) -> Run {
+    repo.replace("registry/capabilities/beta.md", from, to);
+    repo.git(&["add", "-A"]);
+    repo.run(&["hook", "pre-commit"])
+}
+
 /// A committed registry whose cache holds every entry and the index (a
 /// first hook run over a change to an entry's body).
 fn warmed() -> Repo {
     let repo = Repo::committed();
-    repo.replace(
-        "registry/capabilities/beta.md",
-        "Beta body.",
-        "Beta body, again.",
-    );
-    repo.git(&["add", "-A"]);
-    repo.run(&["hook", "pre-commit"]).assert_code(0);
+    edit_beta_and_hook(&repo, "Beta body.", "Beta body, again.").assert_code(0);
     let records = BlobCache::count_records(&std::fs::read(cache_file(&repo)).unwrap());
     assert_eq!(records, Some(4), "three entries and the index are cached");
     repo
@@ -32,13 +34,7 @@ fn warmed() -> Repo {
 /// Rename beta (a derived field: the hook re-derives its index row) and
 /// run the hook: its code, what it said, and the index it staged.
 fn rename_beta(repo: &Repo) -> (i32, String, String) {
-    repo.replace(
-        "registry/capabilities/beta.md",
-        "title: Beta thing",
-        "title: Beta renamed",
-    );
-    repo.git(&["add", "-A"]);
-    let run = repo.run(&["hook", "pre-commit"]);
+    let run = edit_beta_and_hook(repo, "title: Beta thing", "title: Beta renamed");
     let staged = repo.git(&["show", &format!(":{INDEX}")]);
     (run.code, run.stderr, staged)
 }
@@ -107,13 +103,7 @@ fn the_cached_index_model_is_what_answers_and_a_bad_record_is_a_miss() {
     let cache = BlobCache::open(&git_dir);
     cache.put_index(&blob, &doctored);
     cache.save();
-    repo.replace(
-        "registry/capabilities/beta.md",
-        "Beta body, again.",
-        "Beta body, once more.",
-    );
-    repo.git(&["add", "-A"]);
-    let run = repo.run(&["hook", "pre-commit"]);
+    let run = edit_beta_and_hook(&repo, "Beta body, again.", "Beta body, once more.");
     assert!(
         run.stderr.contains("capability.demo.beta"),
         "the doctored row (a title drift) did not show: the cache was not read\n{}",
@@ -137,13 +127,7 @@ fn the_cached_index_model_is_what_answers_and_a_bad_record_is_a_miss() {
         BlobCache::count_records(&file).is_some(),
         "the garbage must sit in a well-formed record to test the model's decoding"
     );
-    repo.replace(
-        "registry/capabilities/beta.md",
-        "Beta body, once more.",
-        "Beta body, last.",
-    );
-    repo.git(&["add", "-A"]);
-    let run = repo.run(&["hook", "pre-commit"]);
+    let run = edit_beta_and_hook(&repo, "Beta body, once more.", "Beta body, last.");
     run.assert_code(0);
     assert_eq!(run.stderr, "", "{}", run.show());
 }
