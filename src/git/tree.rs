@@ -18,14 +18,7 @@ pub struct GitTree {
     /// Whether any entry is a symlink: without one, resolving a path is
     /// only normalising it (no lookup per component).
     has_symlinks: bool,
-    /// The entries by hash, built at the first point lookup: the checks
-    /// ask for tens of thousands of paths, each a dozen string compares
-    /// in the ordered map.
-    by_path: std::cell::OnceCell<HashMap<String, GitEntry>>,
 }
-
-/// Paths need no DoS-resistant hash.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 impl GitTree {
     /// A tree from an already flattened map (the index's, or a commit's),
@@ -41,7 +34,6 @@ impl GitTree {
         GitTree {
             repo: repo.clone(),
             has_symlinks,
-            by_path: std::cell::OnceCell::new(),
             entries,
             prefix: prefix.to_string(),
             label,
@@ -62,18 +54,6 @@ impl GitTree {
 
     pub fn entries(&self) -> &BTreeMap<String, GitEntry> {
         &self.entries
-    }
-
-    /// The entry at a full repository path.
-    fn get(&self, full: &str) -> Option<&GitEntry> {
-        self.by_path
-            .get_or_init(|| {
-                self.entries
-                    .iter()
-                    .map(|(k, e)| (k.clone(), e.clone()))
-                    .collect()
-            })
-            .get(full)
     }
 
     fn full(&self, path: &str) -> String {
@@ -111,7 +91,7 @@ impl GitTree {
             if let Some(GitEntry {
                 kind: GitKind::Symlink,
                 oid,
-            }) = self.get(&here)
+            }) = self.entries.get(&here)
             {
                 hops += 1;
                 if hops > 40 {
@@ -168,7 +148,7 @@ impl Snapshot for GitTree {
         let Some(full) = self.resolve(&self.full(path)) else {
             return Ok(None);
         };
-        match self.get(&full) {
+        match self.entries.get(&full) {
             Some(GitEntry {
                 kind: GitKind::File,
                 oid,
@@ -181,7 +161,7 @@ impl Snapshot for GitTree {
         let Some(full) = self.resolve(&self.full(path)) else {
             return PathState::Escapes;
         };
-        match self.get(&full) {
+        match self.entries.get(&full) {
             Some(GitEntry {
                 kind: GitKind::File,
                 ..
@@ -213,7 +193,7 @@ impl Snapshot for GitTree {
     /// so a cache keyed by it sees a link's target change (issue 8).
     fn blob_id(&self, path: &str) -> Option<String> {
         let full = self.resolve(&self.full(path))?;
-        match self.get(&full) {
+        match self.entries.get(&full) {
             Some(GitEntry {
                 kind: GitKind::File,
                 oid,
