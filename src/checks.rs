@@ -4,15 +4,12 @@
 
 use crate::check::Check;
 use crate::diagnostics::{Problem, Severity};
+use crate::fast_hash::{HashMap, HashSet};
 use crate::model::{Entry, INDEX_PATH, Index, IndexRow, is_ci_workflow};
 use crate::registry::{Registry, keys, locate_problems};
 use crate::snapshot::{PathState, Snapshot};
 use crate::yaml::Seg;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Names and paths need no DoS-resistant hash.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 mod cycles;
 mod lists;

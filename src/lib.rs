@@ -1,5 +1,6 @@
 //! reuse-surface: keeps a capability registry honest inside git repositories.
 pub mod error;
+pub mod fast_hash;
 pub mod merge;
 pub mod yaml;
 

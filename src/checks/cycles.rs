@@ -1,10 +1,8 @@
 //! `dependency-cycle`'s search: the cycles of the `depends_on` graph,
 //! one per strongly connected component, printed the same way every run.
 
+use crate::fast_hash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Names and paths need no DoS-resistant hash.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Elementary cycles, one per strongly connected component, each rotated
 /// to start at its smallest id so output is deterministic.

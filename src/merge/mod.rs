@@ -21,17 +21,11 @@ mod plan;
 mod render;
 
 use crate::atomic::replace_file;
+use crate::fast_hash::{HashMap as FastMap, HashSet as FastSet};
 use crate::yaml::block::{self, Doc};
 use crate::{Error, Result};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Hash maps for the merge's key lookups (row ids, field names). The inputs
-/// are the user's own files, so hash flooding is not a concern; SipHash's
-/// cost is, on 10,000-row indexes. A fixed seed keeps runs reproducible.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-/// The set counterpart of [`FastMap`].
-type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 /// Conflict-marker labels.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
-//! A cache of parsed entries (and of the index's model) keyed by blob id, kept in the git directory
-//! (`.git/reuse-surface/entries-v3.bin`), so a hook's cost follows the
-//! size of the change rather than the size of the registry.
+//! A cache of parsed entries (and of the index's model) keyed by blob id,
+//! kept in the git directory (`.git/reuse-surface/entries-v3.bin`), so a
+//! hook's cost follows the size of the change rather than the size of the
+//! registry.
 //!
 //! It is an optimisation only: a missing, stale or corrupt cache file (or
 //! record) is ignored, and only entries that parsed without problems are
@@ -11,16 +12,14 @@
 //! back the records of the entries used, as they were read, plus the new
 //! ones.
 
+use crate::fast_hash::{HashMap, HashSet};
 use crate::model::{Entry, Index, IndexRow};
 use crate::registry::{EntryCache, LoadedEntry, cached_stub};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::PathBuf;
-
-/// Content ids (blob ids, stat data) need no DoS-resistant hash.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// Bumped whenever the entry model or schema changes meaning (the
 /// binary form has no field names: any change to the model is one).
@@ -82,15 +81,8 @@ impl BlobCache {
     /// How many records a cache file holds; `None` when it is not one
     /// this build reads (another format, garbage, a truncated record).
     pub fn count_records(bytes: &[u8]) -> Option<usize> {
-        let body = bytes.strip_prefix(FORMAT.as_bytes())?.strip_prefix(b"\n")?;
-        let mut rest = body;
-        let mut n = 0;
-        while !rest.is_empty() {
-            let (_, tail) = postcard::take_from_bytes::<(&str, &[u8])>(rest).ok()?;
-            rest = tail;
-            n += 1;
-        }
-        Some(n)
+        let (records, whole) = records_in(bytes)?;
+        whole.then_some(records.len())
     }
 
     /// Write the cache back if it learned something, keeping only entries
@@ -109,12 +101,10 @@ impl BlobCache {
         let mut keys: Vec<&String> = used.iter().collect();
         keys.sort_unstable();
         for id in keys {
-            let bytes = match records.get(id) {
-                Some(Stored::InFile(range)) => &self.file[range.clone()],
-                Some(Stored::New(bytes)) => bytes.as_slice(),
-                None => continue,
+            let Some(stored) = records.get(id) else {
+                continue;
             };
-            let Ok(record) = postcard::to_extend(&(id.as_str(), bytes), out) else {
+            let Ok(record) = postcard::to_extend(&(id.as_str(), self.bytes(stored)), out) else {
                 return;
             };
             out = record;
@@ -141,40 +131,44 @@ impl BlobCache {
     }
 }
 
-/// Where each record of a cache file is: nothing at all for a file of
-/// another format, and nothing from the first record that does not
-/// decode on (a truncated file keeps the records before the cut).
-fn records_of(file: &[u8]) -> HashMap<String, Stored> {
-    let mut records = HashMap::default();
-    let Some(body) = file
-        .strip_prefix(FORMAT.as_bytes())
-        .and_then(|b| b.strip_prefix(b"\n"))
-    else {
-        return records;
-    };
-    let base = file.len() - body.len();
-    let mut rest = body;
+/// One record as read: its key and its encoded bytes, borrowed from the file.
+type Record<'f> = (&'f str, &'f [u8]);
+
+/// The records of a cache file, up to the first that does not decode, and
+/// whether that was the end of the file; `None` for a file of another
+/// format.
+fn records_in(file: &[u8]) -> Option<(Vec<Record<'_>>, bool)> {
+    let mut rest = file.strip_prefix(FORMAT.as_bytes())?.strip_prefix(b"\n")?;
+    let mut records = Vec::new();
     while !rest.is_empty() {
-        let Ok(((id, bytes), tail)) = postcard::take_from_bytes::<(&str, &[u8])>(rest) else {
-            break;
+        let Ok((record, tail)) = postcard::take_from_bytes::<Record>(rest) else {
+            return Some((records, false));
         };
-        // `bytes` borrows from `file`: its offset is where it starts.
-        let start = bytes.as_ptr() as usize - file.as_ptr() as usize;
-        debug_assert!(start >= base);
-        records.insert(id.to_string(), Stored::InFile(start..start + bytes.len()));
+        records.push(record);
         rest = tail;
     }
+    Some((records, true))
+}
+
+/// Where each record of a cache file is (a truncated file keeps the
+/// records before the cut).
+fn records_of(file: &[u8]) -> HashMap<String, Stored> {
+    let Some((records, _)) = records_in(file) else {
+        return HashMap::default();
+    };
     records
+        .into_iter()
+        .map(|(id, bytes)| {
+            // `bytes` borrows from `file`: its offset is where it starts.
+            let start = bytes.as_ptr() as usize - file.as_ptr() as usize;
+            (id.to_string(), Stored::InFile(start..start + bytes.len()))
+        })
+        .collect()
 }
 
 impl EntryCache for BlobCache {
     fn get(&self, blob_id: &str, path: &str) -> Option<LoadedEntry> {
-        let records = self.records.borrow();
-        let stored = records.get(blob_id)?;
-        // A record that does not decode is a miss (and is not kept).
-        let entry: Entry = postcard::from_bytes(self.bytes(stored)).ok()?;
-        drop(records);
-        self.used.borrow_mut().insert(blob_id.to_string());
+        let entry: Entry = self.decode(blob_id)?;
         Some(cached_stub(path, entry))
     }
 
@@ -184,11 +178,7 @@ impl EntryCache for BlobCache {
     }
 
     fn get_index(&self, blob_id: &str) -> Option<Index> {
-        let key = index_key(blob_id);
-        let records = self.records.borrow();
-        let record: IndexRecord = postcard::from_bytes(self.bytes(records.get(&key)?)).ok()?;
-        drop(records);
-        self.used.borrow_mut().insert(key);
+        let record: IndexRecord = self.decode(&index_key(blob_id))?;
         Some(Index {
             schema_version: record.schema_version,
             updated: record.updated,
@@ -207,6 +197,16 @@ impl EntryCache for BlobCache {
 }
 
 impl BlobCache {
+    /// The value stored under `key`, noted as used; a record that does not
+    /// decode is a miss (and is not kept).
+    fn decode<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let records = self.records.borrow();
+        let value = postcard::from_bytes(self.bytes(records.get(key)?)).ok()?;
+        drop(records);
+        self.used.borrow_mut().insert(key.to_string());
+        Some(value)
+    }
+
     fn insert(&self, key: String, bytes: postcard::Result<Vec<u8>>) {
         let Ok(bytes) = bytes else { return };
         self.used.borrow_mut().insert(key.clone());
