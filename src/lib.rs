@@ -29,6 +29,7 @@ pub mod llm;
 pub mod maintain;
 pub mod model;
 mod output;
+pub mod pages;
 pub mod parallel;
 pub mod patches;
 pub mod publish;

@@ -8,6 +8,13 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Start with huge pages off (`reuse_surface::pages` says why): an
+/// `.init_array` entry runs before the Rust runtime's first allocation.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static SMALL_PAGES_FIRST: extern "C" fn() = reuse_surface::pages::start_small;
+
 fn main() {
     std::process::exit(reuse_surface::cli::main());
 }

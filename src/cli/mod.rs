@@ -53,7 +53,9 @@ pub fn main() -> i32 {
 }
 
 fn parse_and_run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = Cli::hook_shortcut(&args).map_or_else(|| Cli::try_parse_from(&args), Ok);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -91,6 +93,16 @@ pub fn run(command: Command, styles: Styles) -> Result<i32> {
     let stdout = std::io::stdout();
     let mut out = crate::crash::tripwire("stdout", stdout.lock());
     crate::crash::set_fallback(fallback_of(&command));
+    // The pre-commit hook turns huge pages on itself once it has work.
+    if !matches!(
+        command,
+        Command::Hook {
+            name: HookName::PreCommit,
+            ..
+        }
+    ) {
+        crate::pages::allow_huge();
+    }
     match command {
         Command::Validate {
             root,

@@ -39,7 +39,10 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<i
         return Ok(0);
     }
     match fast_path(cwd)? {
-        Fast::Check(commit) => commit.check_and_patch(err, style),
+        Fast::Check(commit) => {
+            crate::pages::allow_huge();
+            commit.check_and_patch(err, style)
+        }
         Fast::Removed(prefix) => {
             writeln!(err, "{}", crate::target::removed_note(&prefix))?;
             Ok(0)
