@@ -8,9 +8,11 @@
 //! stored. The file is a format line, then one record per entry: the key
 //! and the entry, both `postcard` (a compact binary form that decodes an
 //! entry in about a microsecond, where JSON took ten). Opening it only
-//! finds where each record is; a hit decodes its entry, and saving writes
-//! back the records of the entries used, as they were read, plus the new
-//! ones.
+//! finds where each record is; a hit decodes its entry. Saving appends
+//! the new records (a commit that changes one entry writes one record, not
+//! the registry's), and rewrites the file with only the records this run
+//! used once more than a quarter of it would be records no run asked for:
+//! it never grows without bound. A later record of a key wins.
 
 use crate::fast_hash::{HashMap, HashSet};
 use crate::model::{Entry, Index, IndexRow};
@@ -55,7 +57,16 @@ pub struct BlobCache {
     /// The keys this run asked for or stored: what saving keeps.
     used: RefCell<HashSet<String>>,
     dirty: RefCell<bool>,
+    /// Records in the file as read, a key written twice counted twice.
+    file_records: usize,
+    /// Whether the file was read to its end (not cut short by a crash in
+    /// the middle of an append): only then may saving append to it.
+    whole: bool,
 }
+
+/// The most of a cache file that may be records no run asked for (or
+/// older copies of a key) before saving rewrites it: one in four.
+const MAX_GARBAGE_DIVISOR: usize = 4;
 
 impl BlobCache {
     /// Open the cache of the repository whose common git dir is `git_dir`.
@@ -68,13 +79,15 @@ impl BlobCache {
     pub fn open_named(git_dir: &std::path::Path, name: &str) -> Self {
         let path = git_dir.join("reuse-surface").join(name);
         let file = std::fs::read(&path).unwrap_or_default();
-        let records = records_of(&file);
+        let (records, file_records, whole) = records_of(&file);
         BlobCache {
             path,
             file,
             records: RefCell::new(records),
             used: Default::default(),
             dirty: RefCell::new(false),
+            file_records,
+            whole,
         }
     }
 
@@ -85,30 +98,43 @@ impl BlobCache {
         whole.then_some(records.len())
     }
 
-    /// Write the cache back if it learned something, keeping only entries
-    /// seen in this run (so it never grows without bound). Failures are
-    /// ignored: the cache is an optimisation.
+    /// Write what this run learned: append the new records, or rewrite
+    /// the file with only the records this run used when appending would
+    /// leave more than a quarter of it unused (so it never grows without
+    /// bound). Failures are ignored: the cache is an optimisation.
     pub fn save(&self) {
         let used = self.used.borrow();
         let records = self.records.borrow();
-        if !*self.dirty.borrow() && records.len() == used.len() {
+        let mut new: Vec<&String> = used
+            .iter()
+            .filter(|k| matches!(records.get(*k), Some(Stored::New(_))))
+            .collect();
+        new.sort_unstable();
+        let total = self.file_records + new.len();
+        let garbage = total - used.len();
+        if self.whole && self.file_records > 0 && garbage * MAX_GARBAGE_DIVISOR <= total {
+            if !new.is_empty() {
+                self.append(&records, &new);
+            }
             return;
         }
+        // Nothing learned and nothing to drop (a file cut short is
+        // rewritten whole even so, so that the next save can append).
+        if !*self.dirty.borrow()
+            && records.len() == used.len()
+            && (self.whole || records.is_empty())
+        {
+            return;
+        }
+        let mut keys: Vec<&String> = used.iter().collect();
+        // In key order, so the same run writes the same file.
+        keys.sort_unstable();
         let mut out = Vec::with_capacity(self.file.len() + 4096);
         out.extend_from_slice(FORMAT.as_bytes());
         out.push(b'\n');
-        // In key order, so the same run writes the same file.
-        let mut keys: Vec<&String> = used.iter().collect();
-        keys.sort_unstable();
-        for id in keys {
-            let Some(stored) = records.get(id) else {
-                continue;
-            };
-            let Ok(record) = postcard::to_extend(&(id.as_str(), self.bytes(stored)), out) else {
-                return;
-            };
-            out = record;
-        }
+        let Some(out) = self.encode(&records, &keys, out) else {
+            return;
+        };
         let Some(dir) = self.path.parent() else {
             return;
         };
@@ -121,6 +147,38 @@ impl BlobCache {
         // A hook killed mid-save must leave the old cache or the new one,
         // not a truncated file.
         let _ = crate::atomic::replace_file(&self.path, &out);
+    }
+
+    /// Append `keys`' records in one write: a run killed in the middle
+    /// leaves a record cut short at the end, which the next open ignores
+    /// (and the next save rewrites away).
+    fn append(&self, records: &HashMap<String, Stored>, keys: &[&String]) {
+        use std::io::Write;
+        let Some(out) = self.encode(records, keys, Vec::new()) else {
+            return;
+        };
+        let file = std::fs::OpenOptions::new().append(true).open(&self.path);
+        // Another run may have rewritten the file since it was read: its
+        // records are as good, and ours still follow whole ones.
+        if let Ok(mut file) = file {
+            let _ = file.write_all(&out);
+        }
+    }
+
+    /// `out` with the records of `keys` appended; `None` if one does not encode.
+    fn encode(
+        &self,
+        records: &HashMap<String, Stored>,
+        keys: &[&String],
+        mut out: Vec<u8>,
+    ) -> Option<Vec<u8>> {
+        for id in keys {
+            let Some(stored) = records.get(*id) else {
+                continue;
+            };
+            out = postcard::to_extend(&(id.as_str(), self.bytes(stored)), out).ok()?;
+        }
+        Some(out)
     }
 
     fn bytes<'s>(&'s self, stored: &'s Stored) -> &'s [u8] {
@@ -151,19 +209,22 @@ fn records_in(file: &[u8]) -> Option<(Vec<Record<'_>>, bool)> {
 }
 
 /// Where each record of a cache file is (a truncated file keeps the
-/// records before the cut).
-fn records_of(file: &[u8]) -> HashMap<String, Stored> {
-    let Some((records, _)) = records_in(file) else {
-        return HashMap::default();
+/// records before the cut; a key written twice, the later), how many
+/// records it holds, and whether it was read to its end.
+fn records_of(file: &[u8]) -> (HashMap<String, Stored>, usize, bool) {
+    let Some((records, whole)) = records_in(file) else {
+        return (HashMap::default(), 0, false);
     };
-    records
+    let count = records.len();
+    let map = records
         .into_iter()
         .map(|(id, bytes)| {
             // `bytes` borrows from `file`: its offset is where it starts.
             let start = bytes.as_ptr() as usize - file.as_ptr() as usize;
             (id.to_string(), Stored::InFile(start..start + bytes.len()))
         })
-        .collect()
+        .collect();
+    (map, count, whole)
 }
 
 impl EntryCache for BlobCache {
@@ -281,6 +342,119 @@ mod tests {
         let c = BlobCache::open(tmp.path());
         assert!(c.get("bb", "p").is_none());
         assert!(c.get("aa", "p").is_some());
+    }
+
+    /// The file, and how many records it holds.
+    fn on_disk(dir: &std::path::Path) -> (Vec<u8>, usize) {
+        let bytes = std::fs::read(dir.join("reuse-surface").join(FILE_NAME)).unwrap();
+        let n = BlobCache::count_records(&bytes).expect("a whole cache file");
+        (bytes, n)
+    }
+
+    /// A run that used every record and learned one more appends that
+    /// one; once a quarter of the file would be records no run used, it
+    /// is rewritten with only the used ones.
+    #[test]
+    fn saving_appends_until_a_quarter_is_unused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keys: Vec<String> = (0..8).map(|i| format!("k{i}")).collect();
+        let c = BlobCache::open(tmp.path());
+        for k in &keys {
+            c.put(k, &stub(&format!("capability.t.{k}")));
+        }
+        c.save();
+        let (first, n) = on_disk(tmp.path());
+        assert_eq!(n, 8);
+
+        // Every record used, one new (first in key order, where a rewrite
+        // would put it): appended.
+        let c = BlobCache::open(tmp.path());
+        for k in &keys {
+            assert!(c.get(k, "p").is_some(), "{k}");
+        }
+        c.put("a1", &stub("capability.t.a1"));
+        c.save();
+        let (second, n) = on_disk(tmp.path());
+        assert_eq!(n, 9);
+        assert!(
+            second.starts_with(&first),
+            "the file was rewritten, not appended to"
+        );
+
+        // Nothing new, two of nine unused (under a quarter): left as it is.
+        let c = BlobCache::open(tmp.path());
+        for k in keys.iter().skip(2) {
+            assert!(c.get(k, "p").is_some());
+        }
+        assert!(c.get("a1", "p").is_some());
+        c.save();
+        assert_eq!(on_disk(tmp.path()).0, second);
+
+        // A new record and four of ten unused: rewritten with the used six.
+        let c = BlobCache::open(tmp.path());
+        for k in keys.iter().skip(3) {
+            assert!(c.get(k, "p").is_some());
+        }
+        c.put("a2", &stub("capability.t.a2"));
+        c.save();
+        let (_, n) = on_disk(tmp.path());
+        assert_eq!(n, 6);
+        let c = BlobCache::open(tmp.path());
+        assert!(c.get("k0", "p").is_none() && c.get("a1", "p").is_none());
+        assert!(c.get("k3", "p").is_some() && c.get("a2", "p").is_some());
+    }
+
+    /// An append cut short (a run killed mid-write) loses only that
+    /// record; the next save rewrites the file whole instead of appending
+    /// after the cut, where no one could read it.
+    #[test]
+    fn an_append_cut_short_is_rewritten_away() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = BlobCache::open(tmp.path());
+        for k in ["a", "b", "c", "d"] {
+            c.put(k, &stub(&format!("capability.t.{k}")));
+        }
+        c.save();
+        let c = BlobCache::open(tmp.path());
+        for k in ["a", "b", "c", "d"] {
+            assert!(c.get(k, "p").is_some());
+        }
+        c.put("e", &stub("capability.t.e"));
+        c.save();
+        let path = tmp.path().join("reuse-surface").join(FILE_NAME);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
+
+        let c = BlobCache::open(tmp.path());
+        assert!(c.get("e", "p").is_none(), "the cut record was read");
+        for k in ["a", "b", "c", "d"] {
+            assert!(c.get(k, "p").is_some(), "{k} was lost with the cut record");
+        }
+        c.put("f", &stub("capability.t.f"));
+        c.save();
+        let (_, n) = on_disk(tmp.path());
+        assert_eq!(n, 5, "a, b, c, d and f, in a whole file");
+        assert!(BlobCache::open(tmp.path()).get("f", "p").is_some());
+    }
+
+    /// A key written twice: the later record answers.
+    #[test]
+    fn the_later_record_of_a_key_wins() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = BlobCache::open(tmp.path());
+        for k in ["a", "b", "c", "d", "e"] {
+            c.put(k, &stub(&format!("capability.t.{k}")));
+        }
+        c.save();
+        let c = BlobCache::open(tmp.path());
+        for k in ["a", "b", "c", "d", "e"] {
+            assert!(c.get(k, "p").is_some());
+        }
+        c.put("a", &stub("capability.t.again"));
+        c.save();
+        assert_eq!(on_disk(tmp.path()).1, 6, "appended, not rewritten");
+        let hit = BlobCache::open(tmp.path()).get("a", "p").unwrap();
+        assert_eq!(hit.entry.unwrap().id, "capability.t.again");
     }
 
     #[test]
