@@ -10,8 +10,13 @@
 # GROWTH=1 adds the growth series: one entry edited at 1,000 / 10,000 /
 # 100,000 capabilities (the hook), and validate unchanged at each size.
 #
+# VS=/path/to/another/reuse-surface times that binary too, interleaved in
+# the same rounds on its own copy of each repository: the ratio of the two
+# holds on a host whose speed drifts between runs.
+#
 #   bash bench/hook.sh               ROUNDS=21 bash bench/hook.sh
 #   BIN=/tmp/old/reuse-surface GROWTH=1 bash bench/hook.sh
+#   VS=/tmp/old/reuse-surface CASES="summary:1000" bash bench/hook.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")

@@ -12,16 +12,23 @@ wall time beside it.
 
 usage: measure.py BIN ROUNDS CASE REPO [CASE REPO ...]
 cases: noop, summary, drift500, validate, validate-unchanged
+
+With VS=/path/to/other/reuse-surface, that binary runs in the same rounds,
+interleaved, on a copy of each repository (its caches and remembered
+verdicts are its own) with the same change made each round: the ratio
+between the two is what to compare on a host whose speed drifts.
 """
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
 BIN, ROUNDS = sys.argv[1], int(sys.argv[2])
+VS = os.environ.get("VS")
 PAIRS = list(zip(sys.argv[3::2], sys.argv[4::2]))
 INDEX = "registry/indexes/capabilities.yaml"
 ENV = dict(os.environ, NO_COLOR="1")
@@ -66,12 +73,7 @@ def reset(repo):
     git(repo, "reset", "-q", "--hard", "HEAD")
 
 
-counter = [0]
-
-
-def prepare(case, repo, names):
-    counter[0] += 1
-    i = counter[0]
+def prepare(case, repo, names, i):
     if case == "noop":
         with open(os.path.join(repo, "src/x.c"), "a") as f:
             f.write(f"int x{i};\n")
@@ -92,10 +94,20 @@ def prepare(case, repo, names):
         rewrite(repo, rel, r'^summary: "(.*)"$', rf'summary: "\1 r{i}"')
 
 
-def run(case, repo):
+def run(case, repo, binary):
     if case.startswith("validate"):
-        return timed([BIN, "validate"], repo)
-    return timed([BIN, "hook", "pre-commit"], repo)
+        return timed([binary, "validate"], repo)
+    return timed([binary, "hook", "pre-commit"], repo)
+
+
+def copy_of(repo):
+    """The repository for the VS binary: a copy made once, caches and all."""
+    other = repo + "-vs"
+    if not os.path.isdir(other):
+        shutil.copytree(repo, other, symlinks=True)
+        # Warm the copy's caches the way repo_of warmed the original's.
+        subprocess.run([VS, "validate"], cwd=other, capture_output=True)
+    return other
 
 
 def check_after(case, repo, p):
@@ -115,29 +127,39 @@ def check_after(case, repo, p):
 results = []
 for case, repo in PAIRS:
     names = entries(repo)
-    walls, cpus, base_w, base_c = [], [], [], []
+    runners = [(BIN, repo)] + ([(VS, copy_of(repo))] if VS else [])
+    times = {k: ([], []) for k in range(len(runners))}
+    base_w, base_c = [], []
     for r in range(-2, ROUNDS):  # two warm-up rounds, discarded
-        if case != "validate-unchanged":
-            reset(repo)
-            prepare(case, repo, names)
-        order = [0, 1] if r % 2 == 0 else [1, 0]
-        for which in order:
-            if which == 0:
-                w, c, p = run(case, repo)
-                check_after(case, repo, p)
-                if r >= 0:
-                    walls.append(w)
-                    cpus.append(c)
-            else:
+        slots = list(range(len(runners))) + ["sh"]
+        if r % 2:
+            slots.reverse()
+        for slot in slots:
+            if slot == "sh":
                 w, c, _ = timed(["sh", "-c", "true"], repo)
                 if r >= 0:
                     base_w.append(w)
                     base_c.append(c)
-    reset(repo)
+                continue
+            binary, where = runners[slot]
+            if case != "validate-unchanged":
+                reset(where)
+                prepare(case, where, names, r + 3)
+            w, c, p = run(case, where, binary)
+            check_after(case, where, p)
+            if r >= 0:
+                times[slot][0].append(w)
+                times[slot][1].append(c)
+    for _, where in runners:
+        reset(where)
     med = lambda xs: statistics.median(xs)
+    walls, cpus = times[0]
     results.append((case, len(names), med(cpus), med(walls), med(base_c), med(base_w)))
-    print(
+    line = (
         f"{case:19} {len(names):7d} caps   cpu {med(cpus):8.2f} ms   wall {med(walls):8.2f} ms"
-        f"   | sh -c true cpu {med(base_c):5.2f} wall {med(base_w):5.2f}   ratio cpu {med(cpus) / max(med(base_c), 0.01):6.1f}x",
-        flush=True,
+        f"   | sh -c true cpu {med(base_c):5.2f} wall {med(base_w):5.2f}   ratio cpu {med(cpus) / max(med(base_c), 0.01):6.1f}x"
     )
+    if VS:
+        vw, vc = times[1]
+        line += f"   | VS cpu {med(vc):8.2f} wall {med(vw):8.2f}   this/VS cpu {med(cpus) / max(med(vc), 0.01):5.2f}"
+    print(line, flush=True)
