@@ -361,11 +361,8 @@ fn read_and_parse_entries(
     }) {
         slots[i] = Some(parsed);
     }
-    // Every slot is filled by now; `filter_map` collects in place.
-    Ok(slots
-        .into_iter()
-        .filter_map(std::convert::identity)
-        .collect())
+    // Every slot is filled by now.
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// [`read_and_parse_entries`] for a snapshot threads may share that has a
