@@ -27,95 +27,86 @@ pub fn conforms(root: &Value, schema: &Value, instance: &Value) -> Option<bool> 
 /// Every keyword of an object schema must hold; one undecided keyword
 /// leaves the whole undecided unless another already fails.
 fn object_schema(root: &Value, schema: &Map<String, Value>, instance: &Value) -> Option<bool> {
-    let mut decided = true;
-    let mut fold = |answer: Option<bool>| -> bool {
-        match answer {
-            Some(true) => true,
-            Some(false) => false,
-            None => {
-                decided = false;
-                true
-            }
-        }
-    };
-    for (keyword, value) in schema {
-        let holds = match keyword.as_str() {
-            // Annotations: they constrain nothing.
-            "$schema" | "$id" | "$defs" | "title" | "description" | "$comment" => Some(true),
-            "type" => type_holds(value, instance),
-            "enum" => value
-                .as_array()
-                .and_then(|options| any_equal(options.iter(), instance)),
-            "const" => any_equal(std::iter::once(value), instance),
-            "$ref" => reference(root, value).and_then(|target| conforms(root, target, instance)),
-            "allOf" => value.as_array().and_then(|all| {
-                let mut all_decided = true;
-                for s in all {
-                    match conforms(root, s, instance) {
-                        Some(false) => return Some(false),
-                        Some(true) => {}
-                        None => all_decided = false,
-                    }
-                }
-                all_decided.then_some(true)
-            }),
-            "if" => match conforms(root, value, instance) {
-                Some(true) => schema
-                    .get("then")
-                    .map_or(Some(true), |then| conforms(root, then, instance)),
-                Some(false) => schema
-                    .get("else")
-                    .map_or(Some(true), |other| conforms(root, other, instance)),
-                None => None,
+    all_hold(
+        schema
+            .iter()
+            .map(|(keyword, value)| keyword_holds(root, schema, keyword, value, instance)),
+    )
+}
+
+/// One keyword of `schema` (whose siblings `then`, `else` and `properties`
+/// it reads with) against `instance`.
+fn keyword_holds(
+    root: &Value,
+    schema: &Map<String, Value>,
+    keyword: &str,
+    value: &Value,
+    instance: &Value,
+) -> Option<bool> {
+    match keyword {
+        // Annotations: they constrain nothing.
+        "$schema" | "$id" | "$defs" | "title" | "description" | "$comment" => Some(true),
+        "type" => type_holds(value, instance),
+        "enum" => value
+            .as_array()
+            .and_then(|options| any_equal(options.iter(), instance)),
+        "const" => any_equal(std::iter::once(value), instance),
+        "$ref" => reference(root, value).and_then(|target| conforms(root, target, instance)),
+        "allOf" => value
+            .as_array()
+            .and_then(|all| all_hold(all.iter().map(|s| conforms(root, s, instance)))),
+        "if" => match conforms(root, value, instance) {
+            Some(true) => schema
+                .get("then")
+                .map_or(Some(true), |then| conforms(root, then, instance)),
+            Some(false) => schema
+                .get("else")
+                .map_or(Some(true), |other| conforms(root, other, instance)),
+            None => None,
+        },
+        // Read with `if` (and without one, ignored).
+        "then" | "else" => Some(true),
+        "required" => required(value, instance),
+        "properties" => properties(root, schema, instance),
+        // Read with `properties` when there is one.
+        "additionalProperties" if schema.contains_key("properties") => Some(true),
+        "additionalProperties" => properties(root, schema, instance),
+        "propertyNames" => match instance {
+            Value::Object(map) => all_hold(
+                map.keys()
+                    .map(|k| conforms(root, value, &Value::String(k.clone()))),
+            ),
+            _ => Some(true),
+        },
+        "items" => match instance {
+            Value::Array(items) => all_hold(items.iter().map(|i| conforms(root, value, i))),
+            _ => Some(true),
+        },
+        "minItems" => match (instance, value.as_u64()) {
+            (Value::Array(items), Some(min)) => Some(items.len() as u64 >= min),
+            (Value::Array(_), None) => None,
+            _ => Some(true),
+        },
+        "minLength" => match (instance, value.as_u64()) {
+            (Value::String(s), Some(min)) => Some(s.chars().count() as u64 >= min),
+            (Value::String(_), None) => None,
+            _ => Some(true),
+        },
+        "minimum" | "maximum" => match instance {
+            Value::Number(n) => match (n.as_i64(), value.as_i64()) {
+                (Some(n), Some(bound)) if keyword == "minimum" => Some(n >= bound),
+                (Some(n), Some(bound)) => Some(n <= bound),
+                // u64 beyond i64, floats: not decided here.
+                _ => None,
             },
-            // Read with `if` (and without one, ignored).
-            "then" | "else" => Some(true),
-            "required" => required(value, instance),
-            "properties" => properties(root, schema, instance),
-            // Read with `properties` when there is one.
-            "additionalProperties" if schema.contains_key("properties") => Some(true),
-            "additionalProperties" => properties(root, schema, instance),
-            "propertyNames" => match instance {
-                Value::Object(map) => all_hold(
-                    map.keys()
-                        .map(|k| conforms(root, value, &Value::String(k.clone()))),
-                ),
-                _ => Some(true),
-            },
-            "items" => match instance {
-                Value::Array(items) => all_hold(items.iter().map(|i| conforms(root, value, i))),
-                _ => Some(true),
-            },
-            "minItems" => match (instance, value.as_u64()) {
-                (Value::Array(items), Some(min)) => Some(items.len() as u64 >= min),
-                (Value::Array(_), None) => None,
-                _ => Some(true),
-            },
-            "minLength" => match (instance, value.as_u64()) {
-                (Value::String(s), Some(min)) => Some(s.chars().count() as u64 >= min),
-                (Value::String(_), None) => None,
-                _ => Some(true),
-            },
-            "minimum" | "maximum" => match instance {
-                Value::Number(n) => match (n.as_i64(), value.as_i64()) {
-                    (Some(n), Some(bound)) if keyword == "minimum" => Some(n >= bound),
-                    (Some(n), Some(bound)) => Some(n <= bound),
-                    // u64 beyond i64, floats: not decided here.
-                    _ => None,
-                },
-                _ => Some(true),
-            },
-            "pattern" => match instance {
-                Value::String(s) => value.as_str().and_then(|p| known_pattern(p, s)),
-                _ => Some(true),
-            },
-            _ => None,
-        };
-        if !fold(holds) {
-            return Some(false);
-        }
+            _ => Some(true),
+        },
+        "pattern" => match instance {
+            Value::String(s) => value.as_str().and_then(|p| known_pattern(p, s)),
+            _ => Some(true),
+        },
+        _ => None,
     }
-    decided.then_some(true)
 }
 
 /// `true`, `false` or undecided over several answers: one `false` decides.
