@@ -40,6 +40,19 @@ impl Index {
             .map(|e| (&**e.path(&self.file), e))
     }
 
+    /// Every entry, in path order, when the index is exactly a tree: no
+    /// conflicted stages and no intent-to-add placeholder (`git add -N`),
+    /// so the entries are what a commit would record. `None` otherwise.
+    pub fn plain_files(&self) -> Option<impl Iterator<Item = (&[u8], GitEntry)>> {
+        use gix::index::entry::Flags;
+        let plain = self
+            .file
+            .entries()
+            .iter()
+            .all(|e| e.stage_raw() == 0 && !e.flags.contains(Flags::INTENT_TO_ADD));
+        plain.then(|| self.stage0().map(|(p, e)| (p, entry_of(e))))
+    }
+
     /// The index as a path map of stage-0 entries.
     pub fn entries(&self) -> BTreeMap<String, GitEntry> {
         self.stage0()

@@ -29,6 +29,11 @@ impl Oid {
     pub fn short(&self, len: usize) -> String {
         self.0.to_hex_with_len(len).to_string()
     }
+
+    /// The id's raw bytes (20 for SHA-1, 32 for SHA-256), for digests.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 impl std::fmt::Display for Oid {

@@ -7,6 +7,7 @@
 //! so they cannot disagree about what they see.
 
 pub mod cache;
+pub mod clean_trees;
 pub mod verdict;
 
 use crate::diagnostics::{self, Problem};

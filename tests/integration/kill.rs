@@ -18,18 +18,6 @@ const KILLS: usize = 20;
 /// Per program: the loop stops early (and says so) past this.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
-/// xorshift64*: enough randomness for kill delays, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
-    }
-}
-
 fn seed() -> u64 {
     std::env::var("KILL_SEED")
         .ok()

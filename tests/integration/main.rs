@@ -17,6 +17,7 @@ mod support;
 mod catalog;
 mod checked_tree;
 mod checks;
+mod clean_trees;
 mod cli;
 mod cli_conventions;
 mod demo;

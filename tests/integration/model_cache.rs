@@ -6,6 +6,7 @@ use crate::common::*;
 use reuse_surface::model::{Index, IndexRow};
 use reuse_surface::registry::EntryCache;
 use reuse_surface::target::cache::{BlobCache, FILE_NAME};
+use reuse_surface::target::clean_trees::FILE_NAME as CLEAN_TREES;
 
 const INDEX: &str = "registry/indexes/capabilities.yaml";
 
@@ -14,10 +15,13 @@ fn cache_file(repo: &Repo) -> std::path::PathBuf {
 }
 
 /// Replace `from` by `to` in beta's entry, stage everything and run the
-/// pre-commit hook.
+/// pre-commit hook. The clean trees it remembers are forgotten first: a
+/// body edit on a clean HEAD is answered from them, and these tests are
+/// about the entry cache the full run reads.
 fn edit_beta_and_hook(repo: &Repo, from: &str, to: &str) -> Run {
     repo.replace("registry/capabilities/beta.md", from, to);
     repo.git(&["add", "-A"]);
+    let _ = std::fs::remove_file(repo.path(".git/reuse-surface").join(CLEAN_TREES));
     repo.run(&["hook", "pre-commit"])
 }
 

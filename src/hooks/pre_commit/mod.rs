@@ -4,10 +4,13 @@
 //! Fast path: read the index with gix (no `git` process), diff it against
 //! HEAD reading only the trees the index's cache tree does not vouch for,
 //! and exit at once when the staged diff touches neither the registry nor
-//! any signal path. Slow path: load the staged snapshot (cached by blob id),
+//! any signal path. Then [`recall`]: a commit the checks cannot tell from a
+//! tree already found clean exits at once too. Slow path: load the staged snapshot (cached by blob id),
 //! collect patches from the HEAD → index diff, apply the safe ones to the
 //! staged blobs and, separately, to the working-tree files (so unstaged
 //! edits stay unstaged), validate the staged result, and only then write.
+
+mod recall;
 
 use super::skipped;
 use crate::atomic::{PendingFile, write_batch};
@@ -39,10 +42,13 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<i
         return Ok(0);
     }
     match fast_path(cwd)? {
-        Fast::Check(commit) => {
-            crate::pages::allow_huge();
-            commit.check_and_patch(err, style)
-        }
+        Fast::Check(commit) => match recall::recall(&commit)? {
+            recall::Recall::Clean => Ok(0),
+            recall::Recall::Check(memory) => {
+                crate::pages::allow_huge();
+                commit.check_and_patch(memory, err, style)
+            }
+        },
         Fast::Removed(prefix) => {
             writeln!(err, "{}", crate::target::removed_note(&prefix))?;
             Ok(0)
@@ -73,6 +79,8 @@ struct Commit {
     changes: Vec<(String, Change)>,
     /// Changed paths whose names are not UTF-8 (escaped): never evidence.
     not_utf8: Vec<String>,
+    /// The staged config, leniently read (defaults when it is invalid).
+    config: Config,
 }
 
 /// Read the index with gix (no `git` process), diff it against HEAD, and
@@ -130,6 +138,7 @@ fn fast_path(cwd: &Path) -> Result<Fast> {
         changed,
         changes,
         not_utf8: odd.into_iter().filter_map(|c| c.not_utf8).collect(),
+        config,
     })))
 }
 
@@ -143,7 +152,22 @@ impl Commit {
     /// Load the staged registry (cached by blob id), collect patches from
     /// the HEAD → index diff, plan the safe ones, validate the patched
     /// result, and only then write.
-    fn check_and_patch(self, err: &mut dyn Write, style: TermStyle) -> Result<i32> {
+    fn check_and_patch(
+        self,
+        memory: Option<recall::Memory>,
+        err: &mut dyn Write,
+        style: TermStyle,
+    ) -> Result<i32> {
+        let (outcome, clean) = self.check_and_patch_inner(err, style)?;
+        if let Some(memory) = memory {
+            memory.learn(&self, clean)?;
+        }
+        Ok(outcome)
+    }
+
+    /// The exit code, and whether the tree was clean: no problem, nothing
+    /// patched, nothing to note.
+    fn check_and_patch_inner(&self, err: &mut dyn Write, style: TermStyle) -> Result<(i32, bool)> {
         let Commit {
             repo,
             top,
@@ -152,8 +176,9 @@ impl Commit {
             changed,
             changes,
             not_utf8,
+            config: _,
         } = self;
-        for name in &not_utf8 {
+        for name in not_utf8 {
             writeln!(
                 err,
                 "reuse-surface: warning: skipped {name}: its name is not UTF-8, so it cannot be recorded as evidence"
@@ -163,24 +188,19 @@ impl Commit {
         // skip-worktree bit) when staged again.
         let executables = index.as_ref().map(Index::executables).unwrap_or_default();
         let skip_worktree = index.as_ref().map(Index::skip_worktree).unwrap_or_default();
-        let cache = Target::open_cache(&repo);
-        let target = staged_target(&repo, index.as_ref(), &prefix).with_cache(cache.clone());
-        drop(index);
+        let cache = Target::open_cache(repo);
+        let target = staged_target(repo, index.as_ref(), prefix).with_cache(cache.clone());
         // HEAD's side of the changed paths: all the diff collectors read from it.
         let old_entries: BTreeMap<String, GitEntry> = changed
-            .into_iter()
-            .filter_map(|c| Some((c.path, c.old?)))
+            .iter()
+            .filter_map(|c| Some((c.path.clone(), c.old.clone()?)))
             .collect();
-        let old = GitTree::with_prefix(&repo, old_entries, &prefix, "HEAD".into());
+        let old = GitTree::with_prefix(repo, old_entries, prefix, "HEAD".into());
         let staged = target.snapshot();
         let mut reg = target.load()?;
-        // Path signals come only from changes outside `registry/` and from
-        // package manifests; without any, skip the diff collectors (and the
+        // Without path signals, skip the diff collectors (and the
         // per-entry surface globs they build).
-        let signals = changes
-            .iter()
-            .any(|(p, _)| !p.starts_with("registry/") || is_manifest(p));
-        let diff = signals.then_some((changes.as_slice(), &old as &dyn Snapshot));
+        let diff = has_signals(changes).then_some((changes.as_slice(), &old as &dyn Snapshot));
         let collected = collect::collect(&reg, staged, diff, &Scope::All);
         let safe: Vec<_> = collected
             .patches
@@ -201,7 +221,7 @@ impl Commit {
             Err(_) => target.load_from(&overlay)?,
         };
         let (outputs, overlay) = with_catalog(&after, staged, outputs, overlay);
-        let report = target.check(&mut after, &overlay)?.from_repo_top(&prefix);
+        let report = target.check(&mut after, &overlay)?.from_repo_top(prefix);
         report.write_problems(err, style, &after, &overlay)?;
         for u in &collected.unassigned {
             writeln!(
@@ -213,8 +233,12 @@ impl Commit {
         if report.errors() > 0 {
             refuse(err, &report, &plan.applied, style)?;
             cache.save();
-            return Ok(1);
+            return Ok((1, false));
         }
+        let clean = report.problems().is_empty()
+            && outputs.is_empty()
+            && collected.unassigned.is_empty()
+            && not_utf8.is_empty();
         if !outputs.is_empty() {
             let tree = target.git_tree().expect("the staged target is a git tree");
             // Staging first: when it fails, the working tree is untouched.
@@ -222,9 +246,9 @@ impl Commit {
                 executables: &executables,
                 skip_worktree: &skip_worktree,
             };
-            stage(&repo, &top, tree, &outputs, &kept)?;
-            update_worktree(&top, &prefix, staged, &outputs, &safe, &today, err)?;
-            say_staged(err, &plan.applied, &outputs, &prefix)?;
+            stage(repo, top, tree, &outputs, &kept)?;
+            update_worktree(top, prefix, staged, &outputs, &safe, &today, err)?;
+            say_staged(err, &plan.applied, &outputs, prefix)?;
         }
         if report.summary().warnings > 0 || !outputs.is_empty() {
             writeln!(err, "{}", report.summary_line(style))?;
@@ -232,7 +256,7 @@ impl Commit {
         cache.save();
         // The process ends here: skip freeing a thousand entries one by one.
         std::mem::forget((after, target, cache));
-        Ok(0)
+        Ok((0, clean))
     }
 }
 
@@ -355,6 +379,15 @@ fn reload_patched(
         reg.problems.extend(problems);
     }
     Ok(Ok(reg))
+}
+
+/// Whether the changes (registry-relative) carry path signals: changes
+/// outside `registry/`, and package manifests. Only then do the diff
+/// collectors run, and only then does a commit's answer depend on HEAD.
+fn has_signals(changes: &[(String, Change)]) -> bool {
+    changes
+        .iter()
+        .any(|(p, _)| !p.starts_with("registry/") || is_manifest(p))
 }
 
 fn is_manifest(path: &str) -> bool {
