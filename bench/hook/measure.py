@@ -8,7 +8,10 @@ Each round resets the repository to HEAD (untimed), makes a fresh change
 (a different entry, new bytes, so the cache has exactly what a real next
 commit would have), stages it, and runs the hook once, interleaved with
 the baseline. CPU time is user + sys from getrusage(RUSAGE_CHILDREN);
-wall time beside it.
+wall time beside it. For the hook's cases, `git diff --cached --quiet`
+runs on the same staged state right after the hook: git's own cheapest
+question about what is staged (it reads the whole index too), the floor
+any pre-commit hook starts from, printed as hook/git.
 
 usage: measure.py BIN ROUNDS CASE REPO [CASE REPO ...]
 cases: noop, summary, drift500, validate, validate-unchanged
@@ -130,6 +133,7 @@ for case, repo in PAIRS:
     runners = [(BIN, repo)] + ([(VS, copy_of(repo))] if VS else [])
     times = {k: ([], []) for k in range(len(runners))}
     base_w, base_c = [], []
+    git_c = []
     for r in range(-2, ROUNDS):  # two warm-up rounds, discarded
         slots = list(range(len(runners))) + ["sh"]
         if r % 2:
@@ -150,6 +154,10 @@ for case, repo in PAIRS:
             if r >= 0:
                 times[slot][0].append(w)
                 times[slot][1].append(c)
+            if slot == 0 and not case.startswith("validate"):
+                _, gc, _ = timed(["git", "diff", "--cached", "--quiet"], where, ok=(0, 1))
+                if r >= 0:
+                    git_c.append(gc)
     for _, where in runners:
         reset(where)
     med = lambda xs: statistics.median(xs)
@@ -159,6 +167,8 @@ for case, repo in PAIRS:
         f"{case:19} {len(names):7d} caps   cpu {med(cpus):8.2f} ms   wall {med(walls):8.2f} ms"
         f"   | sh -c true cpu {med(base_c):5.2f} wall {med(base_w):5.2f}   ratio cpu {med(cpus) / max(med(base_c), 0.01):6.1f}x"
     )
+    if git_c:
+        line += f"   | git diff --cached cpu {med(git_c):7.2f}   hook/git {med(cpus) / max(med(git_c), 0.01):5.2f}"
     if VS:
         vw, vc = times[1]
         line += f"   | VS cpu {med(vc):8.2f} wall {med(vw):8.2f}   this/VS cpu {med(cpus) / max(med(vc), 0.01):5.2f}"

@@ -383,3 +383,21 @@ fn another_build_checks_afresh() {
     assert!(!recalled(&run), "{}", run.show());
     assert!(recalled(&hook(&repo, true)), "this build forgot");
 }
+
+/// HEAD's copy of an edited entry cannot be read (its object is gone):
+/// whether the edit is unseen cannot be told, so the commit is checked in
+/// full, and the hook does not fail for it.
+#[test]
+fn an_unreadable_head_blob_means_a_full_run_not_an_error() {
+    let repo = known_clean();
+    let oid = repo
+        .git(&["rev-parse", &format!("HEAD:{BETA}")])
+        .trim()
+        .to_string();
+    unseen_edit(&repo, 1);
+    let object = repo.path(&format!(".git/objects/{}/{}", &oid[..2], &oid[2..]));
+    std::fs::remove_file(&object).expect("HEAD's blob is a loose object");
+    let run = hook(&repo, true);
+    run.assert_code(0);
+    assert!(!recalled(&run), "{}", run.show());
+}

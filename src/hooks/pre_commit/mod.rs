@@ -42,7 +42,7 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<i
         return Ok(0);
     }
     match fast_path(cwd)? {
-        Fast::Check(commit) => match recall::recall(&commit)? {
+        Fast::Check(commit) => match recall::recall(&commit) {
             recall::Recall::Clean => Ok(0),
             recall::Recall::Check(memory) => {
                 crate::pages::allow_huge();
@@ -160,7 +160,7 @@ impl Commit {
     ) -> Result<i32> {
         let (outcome, clean) = self.check_and_patch_inner(err, style)?;
         if let Some(memory) = memory {
-            memory.learn(&self, clean)?;
+            memory.learn(&self, clean);
         }
         Ok(outcome)
     }

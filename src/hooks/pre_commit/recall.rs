@@ -33,23 +33,24 @@ pub(super) enum Recall {
 }
 
 /// Whether this commit's answer is known already.
-pub(super) fn recall(commit: &Commit) -> Result<Recall> {
+/// Never an error: what cannot be recalled is checked in full.
+pub(super) fn recall(commit: &Commit) -> Recall {
     let Some(index) = commit.index.as_ref() else {
-        return Ok(Recall::Check(None));
+        return Recall::Check(None);
     };
     if crate::target::cache_off() || !commit.not_utf8.is_empty() {
-        return Ok(Recall::Check(None));
+        return Recall::Check(None);
     }
     let mut trees = CleanTrees::open(commit.repo.common_dir());
     let Some(digests) = trees.digests(index, &commit.changed, &commit.prefix) else {
-        return Ok(Recall::Check(None));
+        return Recall::Check(None);
     };
     // Patches collected from the HEAD → index diff depend on HEAD, not
     // only on the tree: a commit with path signals is never recalled.
     if !super::has_signals(&commit.changes) {
         let known = if trees.contains(digests.staged) {
             Some("this staged tree was found clean")
-        } else if trees.contains(digests.head) && unseen(commit)? {
+        } else if trees.contains(digests.head) && unseen(commit) {
             trees.insert(digests.head);
             trees.insert(digests.staged);
             trees.save();
@@ -59,25 +60,24 @@ pub(super) fn recall(commit: &Commit) -> Result<Recall> {
         };
         if let Some(what) = known {
             trace(&format!("recalled: {what}"));
-            return Ok(Recall::Clean);
+            return Recall::Clean;
         }
     }
-    Ok(Recall::Check(Some(Memory { trees, digests })))
+    Recall::Check(Some(Memory { trees, digests }))
 }
 
 impl Memory {
     /// After a full run: remember the staged tree when it was `clean`, and
     /// HEAD's too when the changes are unseen (it answers the same).
-    pub(super) fn learn(mut self, commit: &Commit, clean: bool) -> Result<()> {
+    pub(super) fn learn(mut self, commit: &Commit, clean: bool) {
         if !clean {
-            return Ok(());
+            return;
         }
         self.trees.insert(self.digests.staged);
-        if unseen(commit)? {
+        if unseen(commit) {
             self.trees.insert(self.digests.head);
         }
         self.trees.save();
-        Ok(())
     }
 }
 
@@ -89,8 +89,13 @@ fn trace(what: &str) {
 }
 
 /// Whether every staged change is an entry file whose model is the same
-/// on both sides, each parsing without a problem.
-fn unseen(commit: &Commit) -> Result<bool> {
+/// on both sides, each parsing without a problem. A blob that cannot be
+/// read means "seen": the full run then reads it and says what is wrong.
+fn unseen(commit: &Commit) -> bool {
+    unseen_or_unreadable(commit).unwrap_or(false)
+}
+
+fn unseen_or_unreadable(commit: &Commit) -> Result<bool> {
     for c in &commit.changed {
         let Some(rel) = c.path.strip_prefix(commit.prefix.as_str()) else {
             return Ok(false);
