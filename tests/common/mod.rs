@@ -36,6 +36,21 @@ impl Rng {
     }
 }
 
+/// A seed for [`Rng`]: `$var` when set (to replay a failure it printed),
+/// else the clock. Never 0.
+pub fn seed_from_env(var: &str) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        })
+        | 1
+}
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_reuse-surface");
 

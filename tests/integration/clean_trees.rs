@@ -246,16 +246,7 @@ fn edit(repo: &Repo, kind: u64, n: usize) {
 #[test]
 fn a_sequence_of_edits_answers_as_full_runs_do() {
     // CLEAN_TREES_SEED=N replays a failure.
-    let seed = std::env::var("CLEAN_TREES_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        })
-        | 1;
+    let seed = seed_from_env("CLEAN_TREES_SEED");
     let mut rng = Rng(seed);
     let memo = Repo::committed();
     let full = Repo::committed();

@@ -19,16 +19,7 @@ const KILLS: usize = 20;
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 fn seed() -> u64 {
-    std::env::var("KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        })
+    seed_from_env("KILL_SEED")
 }
 
 fn entry_path(i: usize) -> String {
