@@ -311,11 +311,17 @@ fn finish_entries(mut reg: Registry, raw: Vec<Parsed>, cache: Option<&dyn EntryC
     reg
 }
 
+/// Whether a file named `name` in the entries directory is an entry
+/// (`_template.md` and other `_` names are not).
+pub fn is_entry_name(name: &str) -> bool {
+    name.ends_with(".md") && !name.starts_with('_')
+}
+
 /// The paths of the entry files, in name order.
 fn entry_paths(snap: &dyn Snapshot) -> Vec<String> {
     snap.list(ENTRIES_DIR)
         .into_iter()
-        .filter(|name| name.ends_with(".md") && !name.starts_with('_'))
+        .filter(|name| is_entry_name(name))
         .map(|name| format!("{ENTRIES_DIR}/{name}"))
         .collect()
 }

@@ -179,17 +179,13 @@ fn decode(bytes: &[u8]) -> Option<(u64, Vec<Digest>)> {
     Some((u64::from_le_bytes(*seed), known))
 }
 
-/// A seed for a new file: repositories do not share digests.
+/// A seed for a new file (std's randomly keyed hasher, the OS's
+/// randomness): repositories do not share digests.
 fn fresh_seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.write_u32(std::process::id());
-    h.finish()
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 #[cfg(test)]

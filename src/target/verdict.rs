@@ -132,13 +132,13 @@ struct Saved {
     seen: Vec<Seen>,
 }
 
-/// The stat data of the running binary.
 /// The running binary's stat data as bytes: another build (same version,
 /// other checks, maybe) gets other bytes. For the other remembered answers.
 pub(super) fn checker_bytes() -> Option<Vec<u8>> {
     postcard::to_allocvec(&checker()?).ok()
 }
 
+/// The stat data of the running binary.
 fn checker() -> Option<Stamp> {
     let exe = std::env::current_exe().ok()?;
     std::fs::metadata(exe).ok().map(|m| Stamp::of(&m))

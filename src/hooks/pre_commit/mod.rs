@@ -5,10 +5,11 @@
 //! HEAD reading only the trees the index's cache tree does not vouch for,
 //! and exit at once when the staged diff touches neither the registry nor
 //! any signal path. Then [`recall`]: a commit the checks cannot tell from a
-//! tree already found clean exits at once too. Slow path: load the staged snapshot (cached by blob id),
-//! collect patches from the HEAD → index diff, apply the safe ones to the
-//! staged blobs and, separately, to the working-tree files (so unstaged
-//! edits stay unstaged), validate the staged result, and only then write.
+//! tree already found clean exits at once too. Slow path: load the staged
+//! snapshot (cached by blob id), collect patches from the HEAD → index
+//! diff, apply the safe ones to the staged blobs and, separately, to the
+//! working-tree files (so unstaged edits stay unstaged), validate the
+//! staged result, and only then write.
 
 mod recall;
 

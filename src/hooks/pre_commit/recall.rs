@@ -16,13 +16,16 @@ use crate::Result;
 use crate::config::Config;
 use crate::git::{Change, GitKind};
 use crate::model::ENTRIES_DIR;
-use crate::registry::parse_entry;
+use crate::registry::{is_entry_name, parse_entry};
 use crate::target::clean_trees::{CleanTrees, Digests};
 
 /// What a full run may remember once it has found the staged tree clean.
 pub(super) struct Memory {
     trees: CleanTrees,
     digests: Digests,
+    /// Whether the changes are unseen, when recalling already asked (it
+    /// reads and parses both sides of every changed entry: once is enough).
+    unseen: Option<bool>,
 }
 
 pub(super) enum Recall {
@@ -45,12 +48,13 @@ pub(super) fn recall(commit: &Commit) -> Recall {
     let Some(digests) = trees.digests(index, &commit.changed, &commit.prefix) else {
         return Recall::Check(None);
     };
+    let mut asked = None;
     // Patches collected from the HEAD → index diff depend on HEAD, not
     // only on the tree: a commit with path signals is never recalled.
     if !super::has_signals(&commit.changes) {
         let known = if trees.contains(digests.staged) {
             Some("this staged tree was found clean")
-        } else if trees.contains(digests.head) && unseen(commit) {
+        } else if trees.contains(digests.head) && *asked.insert(unseen(commit)) {
             trees.insert(digests.head);
             trees.insert(digests.staged);
             trees.save();
@@ -63,7 +67,11 @@ pub(super) fn recall(commit: &Commit) -> Recall {
             return Recall::Clean;
         }
     }
-    Recall::Check(Some(Memory { trees, digests }))
+    Recall::Check(Some(Memory {
+        trees,
+        digests,
+        unseen: asked,
+    }))
 }
 
 impl Memory {
@@ -74,7 +82,7 @@ impl Memory {
             return;
         }
         self.trees.insert(self.digests.staged);
-        if unseen(commit) {
+        if self.unseen.unwrap_or_else(|| unseen(commit)) {
             self.trees.insert(self.digests.head);
         }
         self.trees.save();
@@ -125,12 +133,12 @@ fn unseen_or_unreadable(commit: &Commit) -> Result<bool> {
     Ok(true)
 }
 
-/// An entry file by the loader's rule: `registry/capabilities/NAME.md`,
-/// NAME not starting with `_`.
+/// An entry file by the loader's rule: a file directly in the entries
+/// directory that [`is_entry_name`] accepts.
 fn is_entry_path(rel: &str) -> bool {
     rel.strip_prefix(ENTRIES_DIR)
         .and_then(|r| r.strip_prefix('/'))
-        .is_some_and(|name| name.ends_with(".md") && !name.starts_with('_') && !name.contains('/'))
+        .is_some_and(|name| !name.contains('/') && is_entry_name(name))
 }
 
 /// Whether a declared kind reads `rel` as one of its files.
