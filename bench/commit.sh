@@ -22,11 +22,11 @@ SIZE=${SIZE:-1000}
 [ "$N" -ge 15 ] || { echo "bench: N must be at least 15" >&2; exit 2; }
 
 cd "$top"
-echo "== cargo build --release" >&2
-cargo build --release --quiet
+echo "== ./install.sh --build-only (the binary users install)" >&2
+built=$("$top/install.sh" --build-only)
 # BIN=/path/to/reuse-surface measures another build (say, the previous
 # commit's) with the same generated registry and scenarios.
-bin=${BIN:-$top/target/release/reuse-surface}
+bin=${BIN:-$built}
 # The registry generator (built now: HOME changes below).
 cargo build --release --quiet --example gen_registry
 gen=$top/target/release/examples/gen_registry

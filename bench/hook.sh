@@ -22,8 +22,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 ROUNDS=${ROUNDS:-15}
 cd "$top"
-cargo build --release --quiet --bin reuse-surface --example gen_registry
-bin=${BIN:-$top/target/release/reuse-surface}
+# The binary as install.sh builds it (static on glibc Linux), which is
+# what the hooks of an installed reuse-surface start.
+built=$("$top/install.sh" --build-only)
+cargo build --release --quiet --example gen_registry
+bin=${BIN:-$built}
 gen=$top/target/release/examples/gen_registry
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-bench-hook.XXXXXX")

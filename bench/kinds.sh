@@ -21,8 +21,8 @@ if [ "$RUNS" -lt 5 ]; then
     exit 2
 fi
 echo "building (release)..." >&2
-cargo build --release --quiet --bin reuse-surface
-bin=$(realpath "${BIN:-target/release/reuse-surface}")
+built=$(./install.sh --build-only)
+bin=$(realpath "${BIN:-$built}")
 work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-kinds.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

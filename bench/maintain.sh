@@ -25,11 +25,12 @@ fi
 command -v python3 >/dev/null || { echo "maintain.sh: python3 is needed for the test bridge" >&2; exit 2; }
 
 echo "building (release)..." >&2
-cargo build --release --quiet --bin reuse-surface --example gen_registry
+built=$(./install.sh --build-only) # the binary users install
+cargo build --release --quiet --example gen_registry
 target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 target_dir=${target_dir:-target}
-bin=${BIN:-"$target_dir/release/reuse-surface"}
+bin=${BIN:-$built}
 gen="$target_dir/release/examples/gen_registry"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-maintain-bench.XXXXXX")

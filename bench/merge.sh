@@ -24,8 +24,8 @@ CASES=${CASES:-"index nested"}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-bin=${BIN:-"$root/target/release/reuse-surface"}
+built=$("$root/install.sh" --build-only) # the binary users install
+bin=${BIN:-$built}
 [ -x "$bin" ] || { echo "no binary at $bin" >&2; exit 2; }
 command -v git >/dev/null || { echo "git not found" >&2; exit 2; }
 
