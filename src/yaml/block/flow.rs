@@ -119,7 +119,7 @@ impl<'a> Scanner<'a> {
             });
             Ok(Some(after))
         })?;
-        Ok(close.map(|q| Node::one_line(Kind::Seq(items), Style::Flow, p..q)))
+        Ok(close.map(|q| Node::one_line(Kind::Seq(exact(items)), Style::Flow, p..q)))
     }
 
     pub(super) fn flow_map(
@@ -169,6 +169,6 @@ impl<'a> Scanner<'a> {
             });
             Ok(Some(after))
         })?;
-        Ok(close.map(|q| Node::one_line(Kind::Map(entries), Style::Flow, p..q)))
+        Ok(close.map(|q| Node::one_line(Kind::Map(exact(entries)), Style::Flow, p..q)))
     }
 }

@@ -109,7 +109,7 @@ impl<'a> Scanner<'a> {
             }
         };
         self.depth -= 1;
-        entries.shrink_to_fit();
+        let entries = exact(entries);
         let start = entries[0].key_span.start;
         let end = entries.last().map_or(start, |e| e.end);
         let open = entries.last().is_some_and(|e| e.value.open);
@@ -168,6 +168,7 @@ impl<'a> Scanner<'a> {
             }
         };
         self.depth -= 1;
+        let items = exact(items);
         let start = items[0].dash;
         let end = items.last().map_or(start, |i| i.end);
         let open = items.last().is_some_and(|i| i.value.open);

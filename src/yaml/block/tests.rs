@@ -63,3 +63,39 @@ fn a_merge_key_in_flow_reads_as_the_strict_parser_reads_it() {
         crate::fuzzing::scanner_matches_strict(text.as_bytes()).unwrap();
     }
 }
+
+/// Every collection's entries or items, depth first, with the spare
+/// capacity of its vector.
+fn spare_capacity(node: &Node, out: &mut Vec<(usize, usize)>) {
+    match &node.kind {
+        Kind::Map(entries) => {
+            out.push((entries.len(), entries.capacity()));
+            entries.iter().for_each(|e| spare_capacity(&e.value, out));
+        }
+        Kind::Seq(items) => {
+            out.push((items.len(), items.capacity()));
+            items.iter().for_each(|i| spare_capacity(&i.value, out));
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn a_scanned_tree_holds_no_spare_capacity() {
+    // Rows of five keys (room for eight before), a list of 37 rows (a
+    // doubling to 64 before), flow collections of two and three.
+    let mut text = String::from("version: 2\nrows:\n");
+    for i in 0..37 {
+        text += &format!(
+            "  - id: r{i}\n    title: T\n    tags: [a, b, c]\n    env: {{A: 1, B: 2}}\n    n: {i}\n"
+        );
+    }
+    let doc = scan(&text).unwrap();
+    let mut seen = Vec::new();
+    spare_capacity(&doc.root, &mut seen);
+    assert_eq!(seen.len(), 1 + 1 + 37 * 3, "{seen:?}");
+    assert!(seen.iter().any(|&(len, _)| len == 37));
+    for (len, cap) in seen {
+        assert_eq!(len, cap, "a collection of {len} kept room for {cap}");
+    }
+}
