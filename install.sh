@@ -38,7 +38,11 @@ esac
 if [ "${1:-}" = "--build-only" ]; then
 	# shellcheck disable=SC2086 # static_args is a list of words
 	cargo build --release --locked --quiet --bin reuse-surface $static_args
-	target_dir=${CARGO_TARGET_DIR:-$PWD/target}
+	# Where cargo put it (CARGO_TARGET_DIR or build.target-dir may move
+	# it), asked the way the bench scripts ask.
+	target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+		sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+	target_dir=${target_dir:-$PWD/target}
 	if [ -n "$static_args" ]; then
 		echo "$target_dir/$host/release/reuse-surface"
 	else

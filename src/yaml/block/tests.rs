@@ -64,8 +64,7 @@ fn a_merge_key_in_flow_reads_as_the_strict_parser_reads_it() {
     }
 }
 
-/// Every collection's entries or items, depth first, with the spare
-/// capacity of its vector.
+/// Every collection's length and its vector's capacity, depth first.
 fn spare_capacity(node: &Node, out: &mut Vec<(usize, usize)>) {
     match &node.kind {
         Kind::Map(entries) => {
