@@ -22,7 +22,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 fuzz="$root/fuzz"
-targets=${TARGETS:-"scanner front_matter editor merge"}
+targets=${TARGETS:-"scanner front_matter editor merge index"}
 # ASan finds nothing safe Rust can do wrong, and halves the speed.
 flags=(-s none)
 

@@ -25,6 +25,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("front_matter", front_matter_split),
     ("editor", editor_round_trip),
     ("merge", merge_invariants),
+    ("index", index_matches_gix),
 ];
 
 /// Larger inputs only slow the fuzzer down; registry files are small.
@@ -446,6 +447,18 @@ fn conflicted(text: &str, conflicts: usize, size: usize) -> Result<(), String> {
         yaml::parse(&resolved).map_err(|e| format!("the {side:?} side does not parse: {e}"))?;
     }
     Ok(())
+}
+
+// --------------------------------------------------------------- index
+
+/// The git index decoder against gix's: on any bytes both accept (SHA-1
+/// ids), the same entries, flags and cache tree; on any bytes at all, no
+/// panic and no allocation the file's size does not justify.
+pub fn index_matches_gix(data: &[u8]) -> Result<(), String> {
+    if data.len() > 4 * MAX_INPUT {
+        return Ok(());
+    }
+    crate::git::decoders_agree(data).map(|_| ())
 }
 
 #[cfg(test)]

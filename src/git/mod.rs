@@ -12,6 +12,7 @@ mod staged;
 mod tree;
 
 pub use index::Index;
+pub(crate) use index::decoders_agree;
 pub use stage::{StagedFile, stage_files};
 pub use staged::Changed;
 pub use tree::GitTree;

@@ -5,11 +5,10 @@
 //! not of the repository (flattening HEAD's tree reads every tree object,
 //! tens of milliseconds when they are loose).
 
-use super::index::entry_of;
+use super::index::CacheTree;
 use super::{Change, GitEntry, GitKind, Index, Oid, kind_of};
 use crate::{Error, Result};
 use gix::bstr::ByteSlice;
-use gix::index::extension::Tree as CacheTree;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -46,21 +45,20 @@ pub(super) fn head_to_index(
     head_tree: Option<gix::ObjectId>,
     index: Option<&Index>,
 ) -> Result<Vec<Changed>> {
-    let index = index.map(|i| &i.file);
     let mut walker = Walker {
         repo,
         index,
         out: Vec::new(),
     };
-    let all = 0..index.map_or(0, |i| i.entries().len());
-    walker.walk(head_tree, b"", index.and_then(|i| i.tree()), all)?;
+    let all = 0..index.map_or(0, Index::len);
+    walker.walk(head_tree, b"", index.and_then(Index::cache_tree), all)?;
     walker.out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(walker.out)
 }
 
 struct Walker<'a> {
     repo: &'a gix::Repository,
-    index: Option<&'a gix::index::File>,
+    index: Option<&'a Index>,
     out: Vec<Changed>,
 }
 
@@ -88,10 +86,9 @@ struct Group<'a> {
 
 impl<'a> Walker<'a> {
     fn path(&self, i: usize) -> &'a [u8] {
-        let index = self
-            .index
-            .expect("an index range is only non-empty with an index");
-        index.entries()[i].path(index).as_bytes()
+        self.index
+            .expect("an index range is only non-empty with an index")
+            .path(i)
     }
 
     fn group(&self, dir: &[u8], i: usize, end: usize) -> Option<Group<'a>> {
@@ -130,11 +127,7 @@ impl<'a> Walker<'a> {
 
     /// The stage-0 entry among the entries of one file group.
     fn stage0(&self, range: Range<usize>) -> Option<GitEntry> {
-        let index = self.index?;
-        index.entries()[range]
-            .iter()
-            .find(|e| e.stage_raw() == 0)
-            .map(entry_of)
+        self.index?.stage0_in(range)
     }
 
     fn push(&mut self, dir: &[u8], name: &[u8], change: Change, old: Option<GitEntry>) {
@@ -166,8 +159,7 @@ impl<'a> Walker<'a> {
         range: Range<usize>,
     ) -> Result<()> {
         if let (Some(tree), Some(cache)) = (tree, cache)
-            && cache.num_entries.is_some()
-            && cache.id == tree
+            && cache.valid == Some(tree)
         {
             return Ok(()); // the index vouches for this whole directory
         }
