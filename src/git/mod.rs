@@ -9,6 +9,8 @@ pub mod cmd;
 mod index;
 mod stage;
 mod staged;
+#[cfg(test)]
+mod test_repo;
 mod tree;
 
 pub use index::Index;
