@@ -48,9 +48,7 @@ impl Index {
     /// repository). The checksum is not verified (git verified the data
     /// when it wrote the file).
     pub(super) fn read(repo: &gix::Repository, path: &Path) -> Result<Option<Index>> {
-        let cannot = |why: &dyn std::fmt::Display| {
-            Error::git(format!("cannot read the index {}: {why}", path.display()))
-        };
+        let cannot = |why: &dyn std::fmt::Display| cannot_read(path, why);
         let file = match std::fs::File::open(path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -68,43 +66,44 @@ impl Index {
             Bytes::Mapped(map)
         };
         let hash_len = repo.object_hash().len_in_bytes();
-        let mut index = match decode::decode(&bytes, hash_len) {
+        let (mut index, sparse) = match decode::decode(&bytes, hash_len) {
             Ok(d) => {
-                let mut index = Index {
+                let index = Index {
                     file: bytes,
                     extra: d.extra,
                     slots: d.slots,
                     tree: d.tree,
                     hash_len,
                 };
-                if d.sparse {
-                    index.expand_sparse(repo)?;
-                }
-                index
+                (index, d.sparse)
             }
             Err(Declined::Corrupt(why)) => return Err(cannot(&why)),
-            Err(Declined::Unsupported(_)) => Index::from_gix(repo, path)?,
+            Err(Declined::Unsupported(_)) => Index::from_gix(repo, path, hash_len)?,
         };
+        if sparse {
+            index.expand_sparse(repo)?;
+        }
         index.slots.shrink_to_fit();
         Ok(Some(index))
     }
 
     /// What [`decode`] declines, read by gix (which resolves a split
-    /// index's shared file) and converted, paths and ids into `extra`.
-    fn from_gix(repo: &gix::Repository, path: &Path) -> Result<Index> {
+    /// index's shared file) and converted, paths and ids into `extra`;
+    /// with whether it holds sparse directories.
+    fn from_gix(repo: &gix::Repository, path: &Path, hash_len: usize) -> Result<(Index, bool)> {
         use gix::index::entry::Flags;
         let options = gix::index::decode::Options {
             thread_limit: Some(1),
             ..Default::default()
         };
         let file = gix::index::File::at(path, repo.object_hash(), true, options)
-            .map_err(|e| Error::git(format!("cannot read the index {}: {e}", path.display())))?;
+            .map_err(|e| cannot_read(path, &e))?;
         let mut index = Index {
             file: Bytes::Owned(Vec::new()),
             extra: Vec::new(),
             slots: Vec::with_capacity(file.entries().len()),
             tree: file.tree().map(converted_tree),
-            hash_len: repo.object_hash().len_in_bytes(),
+            hash_len,
         };
         let mut sparse = false;
         for e in file.entries() {
@@ -119,10 +118,7 @@ impl Index {
             sparse |= mode == MODE_TREE;
             index.push_extra(e.path(&file), e.id.as_bytes(), mode, flags)?;
         }
-        if sparse {
-            index.expand_sparse(repo)?;
-        }
-        Ok(index)
+        Ok((index, sparse))
     }
 
     /// Add an entry whose path and id are copied into `extra`.
@@ -294,6 +290,11 @@ impl Index {
             .ok()
             .map(|i| self.entry_of(&self.slots[i]))
     }
+}
+
+/// The one wording of an index that cannot be read, by either decoder.
+fn cannot_read(path: &Path, why: &dyn std::fmt::Display) -> Error {
+    Error::git(format!("cannot read the index {}: {why}", path.display()))
 }
 
 fn by_name(mut tree: CacheTree) -> CacheTree {
