@@ -84,7 +84,42 @@ pub struct Repo {
 /// (git sets them when it runs hooks), and `GIT_OBJECT_DIRECTORY` /
 /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` as git does.
 pub fn open(dir: &Path) -> Result<Repo> {
-    let mut inner = gix::discover_with_environment_overrides(dir).map_err(|e| {
+    open_with(dir, Default::default())
+}
+
+/// [`open`] reading the repository's own configuration only, not the
+/// system's, the user's or the git installation's: for the pre-commit
+/// hook's first question (is anything registry-related staged?), asked in
+/// every `git commit`, which reads the index, HEAD and a few objects and
+/// none of what those files configure (identity, credentials, aliases,
+/// diff and merge tools). A third of the no-op hook's opening was reading
+/// and parsing them (issue 11). Whatever goes on to check or write opens
+/// the repository again with [`open`].
+pub fn open_for_staged_question(dir: &Path) -> Result<Repo> {
+    let lean = |level| {
+        let mut options =
+            <gix::open::Options as gix::sec::trust::DefaultForLevel>::default_for_level(level);
+        let config = &mut options.permissions.config;
+        (config.system, config.git, config.user, config.git_binary) = (false, false, false, false);
+        options
+    };
+    open_with(
+        dir,
+        gix::sec::trust::Mapping {
+            full: lean(gix::sec::Trust::Full),
+            reduced: lean(gix::sec::Trust::Reduced),
+        },
+    )
+}
+
+fn open_with(dir: &Path, trust: gix::sec::trust::Mapping<gix::open::Options>) -> Result<Repo> {
+    let mut inner = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
+        dir,
+        Default::default(),
+        trust,
+    )
+    .map(gix::Repository::from)
+    .map_err(|e| {
         Error::usage(format!(
             "{} is not inside a git repository ({e})",
             dir.display()
@@ -305,9 +340,14 @@ impl Repo {
     pub fn staged_changes(&self, index: Option<&Index>) -> Result<Vec<Changed>> {
         // One read of HEAD's commit (looking it up again by id read it
         // twice more: a third of the no-op hook's object reads).
-        let head_tree = match self.inner.head_commit() {
-            Ok(head) => Some(head.tree_id().map_err(Error::git)?.detach()),
-            Err(_) => None,
+        // `head_commit` peels the reference first, which reads the commit
+        // to see that it is not a tag, then reads it again.
+        let head_tree = match self.inner.head().map(|h| h.id()) {
+            Ok(Some(id)) => match id.object().map(gix::Object::peel_to_commit) {
+                Ok(Ok(commit)) => Some(commit.tree_id().map_err(Error::git)?.detach()),
+                _ => None,
+            },
+            _ => None,
         };
         staged::head_to_index(&self.inner, head_tree, index)
     }

@@ -1,7 +1,7 @@
 //! `pre-commit`: validate the staged registry, stage the safe patches, and
 //! refuse the commit on errors.
 //!
-//! Fast path: read the index with gix (no `git` process), diff it against
+//! Fast path: read the index (no `git` process), diff it against
 //! HEAD reading only the trees the index's cache tree does not vouch for,
 //! and exit at once when the staged diff touches neither the registry nor
 //! any signal path. Then [`recall`]: a commit the checks cannot tell from a
@@ -84,10 +84,11 @@ struct Commit {
     config: Config,
 }
 
-/// Read the index with gix (no `git` process), diff it against HEAD, and
-/// find the registry by the rule `validate --staged` uses.
+/// Read the index (no `git` process), diff it against HEAD, and find the
+/// registry by the rule `validate --staged` uses. The repository is opened
+/// with its own configuration only until there is something to check.
 fn fast_path(cwd: &Path) -> Result<Fast> {
-    let repo = git::open(cwd)?;
+    let repo = git::open_for_staged_question(cwd)?;
     let top = repo.workdir()?;
     let index = repo.index()?;
     let (mut changed, odd): (Vec<git::Changed>, Vec<git::Changed>) = repo
@@ -132,7 +133,8 @@ fn fast_path(cwd: &Path) -> Result<Fast> {
         &prefix,
     );
     Ok(Fast::Check(Box::new(Commit {
-        repo,
+        // Checking and patching honour all of git's configuration.
+        repo: git::open(cwd)?,
         top,
         index,
         prefix,
