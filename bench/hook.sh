@@ -31,6 +31,16 @@ gen=$top/target/release/examples/gen_registry
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reuse-surface-bench-hook.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# Each binary timed is a fresh copy, as `cargo install` (install.sh)
+# leaves it: the same bytes run up to a quarter slower or faster in the
+# no-op case depending on how the file was written and read back (its
+# layout on disk and in the page cache decides what each page fault of
+# the binary maps), which would otherwise decide a comparison.
+mkdir -p "$work/bin" "$work/vs"
+cp "$bin" "$work/bin/reuse-surface" && bin=$work/bin/reuse-surface
+if [ -n "${VS:-}" ]; then
+	cp "$VS" "$work/vs/reuse-surface" && export VS=$work/vs/reuse-surface
+fi
 # Isolate git from the machine's and the caller's configuration.
 . "$here/isolated_git.sh"
 

@@ -47,6 +47,10 @@ pub fn pre_commit(cwd: &Path, err: &mut dyn Write, style: TermStyle) -> Result<i
             recall::Recall::Clean => Ok(0),
             recall::Recall::Check(memory) => {
                 crate::pages::allow_huge();
+                // Checking and patching honour all of git's configuration
+                // (the fast path and recall read with the repository's own).
+                let mut commit = commit;
+                commit.repo = git::open(cwd)?;
                 commit.check_and_patch(memory, err, style)
             }
         },
@@ -69,6 +73,8 @@ enum Fast {
 
 /// What the fast path learned about a commit that touches the registry.
 struct Commit {
+    /// Opened with the repository's own configuration for the fast path
+    /// and recall; with all of git's before checking.
     repo: Repo,
     top: PathBuf,
     index: Option<Index>,
@@ -133,8 +139,7 @@ fn fast_path(cwd: &Path) -> Result<Fast> {
         &prefix,
     );
     Ok(Fast::Check(Box::new(Commit {
-        // Checking and patching honour all of git's configuration.
-        repo: git::open(cwd)?,
+        repo,
         top,
         index,
         prefix,

@@ -326,6 +326,8 @@ pub fn scan(text: &str) -> Result<Doc<'_>, Unsupported> {
         b: text.as_bytes(),
         lines,
         depth: 0,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     let root = scanner.root()?;
     Ok(Doc { text, root })
@@ -345,6 +347,8 @@ pub fn flow_node(text: &str, at: usize) -> Option<Node<'_>> {
         b: text.as_bytes(),
         lines: Lines(Vec::new()),
         depth: 0,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     scanner
         .flow_value(at, end, 0)
@@ -377,4 +381,12 @@ struct Scanner<'a> {
     b: &'a [u8],
     lines: Lines,
     depth: usize,
+    /// The entries of the block mappings being read, innermost last: a
+    /// mapping pushes its entries above its parent's and moves them out
+    /// into an allocation of exactly their number when it ends, so no
+    /// collection grows by reallocation (a tenth of the merge driver's
+    /// time on a 10,000-row index went to growing and then copying).
+    entries: Vec<Entry<'a>>,
+    /// The same for the items of block sequences.
+    items: Vec<Item<'a>>,
 }

@@ -68,12 +68,32 @@ impl<'a> Scanner<'a> {
         col: usize,
         off: usize,
     ) -> Result<(Node<'a>, usize), Unsupported> {
+        let base = self.entries.len();
+        let read = self.map_entries(li, col, off, base);
+        // On an error, a mapping read further out must find its own.
+        let last = read.inspect_err(|_| self.entries.truncate(base))?;
+        let entries: Vec<Entry<'a>> = self.entries.drain(base..).collect();
+        let start = entries[0].key_span.start;
+        let end = entries.last().map_or(start, |e| e.end);
+        let open = entries.last().is_some_and(|e| e.value.open);
+        Ok((self.block_node(Kind::Map(entries), start..end, open), last))
+    }
+
+    /// [`Self::map`]'s entries, pushed onto `self.entries` above `base`;
+    /// the last line read.
+    fn map_entries(
+        &mut self,
+        li: usize,
+        col: usize,
+        off: usize,
+        base: usize,
+    ) -> Result<usize, Unsupported> {
         self.enter(li)?;
-        let mut entries: Vec<Entry<'a>> = Vec::with_capacity(8);
         let mut seen: Option<HashSet<Cow<'a, str>>> = None;
         let (mut li, mut off) = (li, off);
         let last = loop {
             let (entry, last) = self.entry(li, off, col)?;
+            let entries = &self.entries[base..];
             let dup = match &mut seen {
                 Some(set) => !set.insert(entry.key.clone()),
                 None => {
@@ -93,7 +113,7 @@ impl<'a> Scanner<'a> {
             if dup {
                 return unsupported(li + 1, "duplicate key");
             }
-            entries.push(entry);
+            self.entries.push(entry);
             match self.next_content(last) {
                 Some(n) if self.lines.get(n).indent == col => {
                     if self.is_dash(n) {
@@ -109,17 +129,26 @@ impl<'a> Scanner<'a> {
             }
         };
         self.depth -= 1;
-        let entries = exact(entries);
-        let start = entries[0].key_span.start;
-        let end = entries.last().map_or(start, |e| e.end);
-        let open = entries.last().is_some_and(|e| e.value.open);
-        Ok((self.block_node(Kind::Map(entries), start..end, open), last))
+        Ok(last)
     }
 
     /// A block sequence with its dashes in column `col`, starting on `li`.
     pub(super) fn seq(&mut self, li: usize, col: usize) -> Result<(Node<'a>, usize), Unsupported> {
+        let base = self.items.len();
+        let read = self.seq_items(li, col, base);
+        // On an error, a sequence read further out must find its own.
+        let last = read.inspect_err(|_| self.items.truncate(base))?;
+        let items: Vec<Item<'a>> = self.items.drain(base..).collect();
+        let start = items[0].dash;
+        let end = items.last().map_or(start, |i| i.end);
+        let open = items.last().is_some_and(|i| i.value.open);
+        Ok((self.block_node(Kind::Seq(items), start..end, open), last))
+    }
+
+    /// [`Self::seq`]'s items, pushed onto `self.items` above `base`; the
+    /// last line read.
+    fn seq_items(&mut self, li: usize, col: usize, base: usize) -> Result<usize, Unsupported> {
         self.enter(li)?;
-        let mut items = Vec::new();
         let mut li = li;
         let last = loop {
             let line = self.lines.get(li);
@@ -130,7 +159,7 @@ impl<'a> Scanner<'a> {
             }
             // Never reach back past the previous item or the line that
             // introduced the sequence.
-            let floor = items.last().map_or(0, |i: &Item| i.next);
+            let floor = self.items[base..].last().map_or(0, |i: &Item| i.next);
             let lead_pos = self.lines.get(lead).start.max(floor).min(line.start);
             let mut p = dash + 1;
             p = self.skip_spaces(li, p, line.end)?;
@@ -150,7 +179,7 @@ impl<'a> Scanner<'a> {
                 self.inline_value(li, col, p, Header::Item { dash })?
             };
             let end = self.lines.get(last).end.max(value.span.end);
-            items.push(Item {
+            self.items.push(Item {
                 dash,
                 value,
                 lead: lead_pos,
@@ -168,11 +197,7 @@ impl<'a> Scanner<'a> {
             }
         };
         self.depth -= 1;
-        let items = exact(items);
-        let start = items[0].dash;
-        let end = items.last().map_or(start, |i| i.end);
-        let open = items.last().is_some_and(|i| i.value.open);
-        Ok((self.block_node(Kind::Seq(items), start..end, open), last))
+        Ok(last)
     }
 
     /// A block collection holding `kind` over `span`, ending open when its
