@@ -15,6 +15,7 @@
 #   bench/merge.sh                       # both cases, 21 runs
 #   CASES=index ROWS=5000 RUNS=51 bench/merge.sh
 #   BIN=/tmp/old/reuse-surface bench/merge.sh
+#   VS=/tmp/old/reuse-surface bench/merge.sh   # both builds, interleaved
 #
 # Exits 1 when a case's CPU ratio is over its target.
 set -eu
@@ -31,6 +32,14 @@ command -v git >/dev/null || { echo "git not found" >&2; exit 2; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
+# Fresh copies of the binaries timed, as in bench/hook.sh (and as
+# `cargo install` leaves them): how a file was written and read back
+# changes what its page faults cost.
+mkdir -p "$work/bin" "$work/vs"
+cp "$bin" "$work/bin/reuse-surface" && bin=$work/bin/reuse-surface
+if [ -n "${VS:-}" ]; then
+    cp "$VS" "$work/vs/reuse-surface" && export VS=$work/vs/reuse-surface
+fi
 status=0
 for case in $CASES; do
     dir="$work/$case"

@@ -6,6 +6,11 @@ medians of wall and CPU time (user + sys of the child, getrusage) and the
 ratios. Exit 1 when the CPU ratio is over the target.
 
 usage: measure.py BIN DIR PATH RUNS CASE TARGET 'WANT|WANT|...'
+
+With VS=/path/to/other/reuse-surface, that binary runs in the same
+rounds, interleaved, on the same files: the ratio between the two builds
+holds on a host whose speed moves by a third between minutes (the cost
+of zeroing huge pages varies here).
 """
 import os
 import resource
@@ -34,6 +39,8 @@ def timed(argv):
 
 
 driver = [binary, "merge-driver", "base.yaml", "a.yaml", "theirs.yaml", "7", path]
+vs = os.environ.get("VS")
+other = [vs, "merge-driver", "base.yaml", "a.yaml", "theirs.yaml", "7", path] if vs else None
 git = ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", "g.yaml", "base.yaml", "theirs.yaml"]
 
 shutil.copy(ours, a)
@@ -48,19 +55,28 @@ shutil.copy(ours, g)
 git_clean = timed(git)[2].returncode == 0
 same_as_git = git_clean and open(g).read() == merged
 
-dw, dc, gw, gc = [], [], [], []
+if other:
+    shutil.copy(ours, a)
+    _, _, p = timed(other)
+    if p.returncode != 0:
+        sys.exit(f"{case}: the VS driver exited {p.returncode}:\n{p.stderr.decode()}")
+
+dw, dc, gw, gc, vw, vc = [], [], [], [], [], []
+commands = [(driver, a, dw, dc), (git, g, gw, gc)] + ([(other, a, vw, vc)] if other else [])
 for i in range(-2, runs):
-    for which in ((0, 1) if i % 2 == 0 else (1, 0)):
-        shutil.copy(ours, a if which == 0 else g)
-        w, c, _ = timed(driver if which == 0 else git)
+    for argv, out, walls, cpus in (commands if i % 2 == 0 else commands[::-1]):
+        shutil.copy(ours, out)
+        w, c, _ = timed(argv)
         if i >= 0:
-            (dw if which == 0 else gw).append(w)
-            (dc if which == 0 else gc).append(c)
+            walls.append(w)
+            cpus.append(c)
 m = statistics.median
 size = os.path.getsize(base)
 print(f"{case}: merge of {size / 1e6:.2f} MB, {runs} interleaved runs, git clean: {git_clean}, result same as git's: {same_as_git}")
 print(f"  reuse-surface merge-driver  wall {m(dw):8.2f} ms   cpu {m(dc):8.2f} ms")
 print(f"  git merge-file (baseline)   wall {m(gw):8.2f} ms   cpu {m(gc):8.2f} ms")
+if other:
+    print(f"  VS {vs}\n     merge-driver             wall {m(vw):8.2f} ms   cpu {m(vc):8.2f} ms   this/VS cpu {m(dc) / max(m(vc), 0.01):5.2f}")
 ratio = m(dc) / max(m(gc), 0.01)
 print(f"  ratio driver / git          wall {m(dw) / max(m(gw), 0.01):8.2f} x    cpu {ratio:8.2f} x   target <= {target:.1f}x: {'met' if ratio <= target else 'NOT MET'}")
 sys.exit(0 if ratio <= target else 1)
