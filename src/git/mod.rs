@@ -338,10 +338,9 @@ impl Repo {
     /// would change), reading only the trees the index's cache tree does
     /// not vouch for.
     pub fn staged_changes(&self, index: Option<&Index>) -> Result<Vec<Changed>> {
-        // One read of HEAD's commit (looking it up again by id read it
-        // twice more: a third of the no-op hook's object reads).
-        // `head_commit` peels the reference first, which reads the commit
-        // to see that it is not a tag, then reads it again.
+        // One read of HEAD's commit: gix's `head_commit` peels the
+        // reference first, which reads the commit to see that it is not a
+        // tag, then reads it again.
         let head_tree = match self.inner.head().map(|h| h.id()) {
             Ok(Some(id)) => match id.object().map(gix::Object::peel_to_commit) {
                 Ok(Ok(commit)) => Some(commit.tree_id().map_err(Error::git)?.detach()),

@@ -385,7 +385,9 @@ struct Scanner<'a> {
     /// mapping pushes its entries above its parent's and moves them out
     /// into an allocation of exactly their number when it ends, so no
     /// collection grows by reallocation (a tenth of the merge driver's
-    /// time on a 10,000-row index went to growing and then copying).
+    /// time on a 10,000-row index went to growing and then copying). An
+    /// error ends the scan, so what an unfinished mapping left here is
+    /// never read.
     entries: Vec<Entry<'a>>,
     /// The same for the items of block sequences.
     items: Vec<Item<'a>>,

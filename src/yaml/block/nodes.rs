@@ -69,9 +69,7 @@ impl<'a> Scanner<'a> {
         off: usize,
     ) -> Result<(Node<'a>, usize), Unsupported> {
         let base = self.entries.len();
-        let read = self.map_entries(li, col, off, base);
-        // On an error, a mapping read further out must find its own.
-        let last = read.inspect_err(|_| self.entries.truncate(base))?;
+        let last = self.map_entries(li, col, off, base)?;
         let entries: Vec<Entry<'a>> = self.entries.drain(base..).collect();
         let start = entries[0].key_span.start;
         let end = entries.last().map_or(start, |e| e.end);
@@ -135,9 +133,7 @@ impl<'a> Scanner<'a> {
     /// A block sequence with its dashes in column `col`, starting on `li`.
     pub(super) fn seq(&mut self, li: usize, col: usize) -> Result<(Node<'a>, usize), Unsupported> {
         let base = self.items.len();
-        let read = self.seq_items(li, col, base);
-        // On an error, a sequence read further out must find its own.
-        let last = read.inspect_err(|_| self.items.truncate(base))?;
+        let last = self.seq_items(li, col, base)?;
         let items: Vec<Item<'a>> = self.items.drain(base..).collect();
         let start = items[0].dash;
         let end = items.last().map_or(start, |i| i.end);
