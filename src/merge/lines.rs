@@ -11,6 +11,7 @@
 //! the whole region with base's lines.
 
 use super::Options;
+use gix_imara_diff::{Algorithm as Imara, Diff, InternedInput};
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 use std::ops::Range;
 
@@ -21,32 +22,78 @@ struct Change {
     s: Range<usize>,
 }
 
-/// The changes that turn `base` into `side`: a Myers diff whose groups of
-/// changed lines are then slid as git's xdiff slides them
-/// ([`compact`]), so the same three texts split into the same regions as
-/// in `git merge-file`.
-fn changes(base: &[&str], side: &[&str]) -> Vec<Change> {
-    let (mut in_base, mut in_side) = changed_lines(base, side);
-    compact(&mut in_base, &mut in_side, base);
-    compact(&mut in_side, &mut in_base, side);
-    let mut out: Vec<Change> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < base.len() || j < side.len() {
-        if !in_base.get(i) && !in_side.get(j) {
-            i += 1;
-            j += 1;
-            continue;
+/// Base's lines interned once (each distinct line a number), so that both
+/// sides are diffed against them without hashing base twice.
+struct Differ<'t> {
+    input: InternedInput<&'t str>,
+    diff: Diff,
+}
+
+impl<'t> Differ<'t> {
+    fn new(base: &[&'t str]) -> Self {
+        let mut input = InternedInput::default();
+        input.update_before(base.iter().copied());
+        Differ {
+            input,
+            diff: Diff::default(),
         }
-        let (b0, s0) = (i, j);
-        while in_base.get(i) {
-            i += 1;
-        }
-        while in_side.get(j) {
-            j += 1;
-        }
-        out.push(Change { b: b0..i, s: s0..j });
     }
-    out
+
+    /// The changes that turn base into `side`: git's Myers diff (xdiff's,
+    /// as ported for gitoxide, with its preprocessing and heuristics)
+    /// whose groups of changed lines are then slid as xdiff slides them
+    /// ([`compact`]), so the same three texts split into the same regions
+    /// as in `git merge-file`.
+    fn changes(&mut self, base: &[&str], side: &[&'t str]) -> Vec<Change> {
+        let (mut in_base, mut in_side) = self.changed_lines(side);
+        compact(&mut in_base, &mut in_side, base);
+        compact(&mut in_side, &mut in_base, side);
+        let mut out: Vec<Change> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < base.len() || j < side.len() {
+            if !in_base.get(i) && !in_side.get(j) {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            let (b0, s0) = (i, j);
+            while in_base.get(i) {
+                i += 1;
+            }
+            while in_side.get(j) {
+                j += 1;
+            }
+            out.push(Change { b: b0..i, s: s0..j });
+        }
+        out
+    }
+
+    /// The lines of each file outside the common subsequence the diff
+    /// found.
+    fn changed_lines(&mut self, side: &[&'t str]) -> (Changed, Changed) {
+        let input = &mut self.input;
+        input.update_after(side.iter().copied());
+        let tokens = input.interner.num_tokens();
+        self.diff
+            .compute_with(Imara::Myers, &input.before, &input.after, tokens);
+        let mark = |len: usize, changed: &dyn Fn(u32) -> bool| {
+            let mut c = Changed::new(len);
+            (0..len)
+                .filter(|&i| changed(i as u32))
+                .for_each(|i| c.set(i, true));
+            c
+        };
+        (
+            mark(input.before.len(), &|i| self.diff.is_removed(i)),
+            mark(input.after.len(), &|i| self.diff.is_added(i)),
+        )
+    }
+}
+
+/// The changes that turn `base` into `side` (see [`Differ::changes`]).
+#[cfg(test)]
+fn changes<'t>(base: &[&'t str], side: &[&'t str]) -> Vec<Change> {
+    Differ::new(base).changes(base, side)
 }
 
 /// Which lines of one file a diff marks changed, with an unchanged line
@@ -71,20 +118,6 @@ impl Changed {
     fn set(&mut self, i: usize, v: bool) {
         self.0[i + 1] = v;
     }
-}
-
-/// The lines of each file outside the longest common subsequence.
-fn changed_lines(base: &[&str], side: &[&str]) -> (Changed, Changed) {
-    let (mut b, mut s) = (Changed::new(base.len()), Changed::new(side.len()));
-    for op in capture_diff_slices(Algorithm::Myers, base, side) {
-        let (tag, br, sr) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            continue;
-        }
-        br.for_each(|i| b.set(i, true));
-        sr.for_each(|i| s.set(i, true));
-    }
-    (b, s)
 }
 
 /// A run of changed lines `start..end` of one file (empty between two
@@ -209,9 +242,18 @@ fn compact(this: &mut Changed, other: &mut Changed, lines: &[&str]) {
     }
 }
 
-/// Lines with their line breaks.
+/// Lines with their line breaks (the last one may lack its break).
 fn lines(text: &str) -> Vec<&str> {
-    text.split_inclusive('\n').collect()
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(&text[start..=end]);
+        start = end + 1;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
 }
 
 /// Three-way merge of `ours` and `theirs` against `base`, written with
@@ -242,7 +284,8 @@ fn merge_with(
     nl: &str,
 ) -> (String, usize) {
     let (b, o, t) = (lines(base), lines(ours), lines(theirs));
-    let (oc, tc) = (changes(&b, &o), changes(&b, &t));
+    let mut differ = Differ::new(&b);
+    let (oc, tc) = (differ.changes(&b, &o), differ.changes(&b, &t));
     let mut out = Merge {
         text: String::with_capacity(ours.len() + 64),
         conflicts: 0,

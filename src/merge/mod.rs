@@ -185,7 +185,7 @@ fn merge_planned(
     // conflicts, each side's resolution must still be a document we read.
     let verified = if conflicts == 0 {
         block::scan(&text).is_ok_and(|out| {
-            let same = render::check(&out.root, &o.root, &m);
+            let same = render::check(&text, &out.root, &o.root, &m);
             if opts.exiting {
                 std::mem::forget(out);
             }

@@ -64,13 +64,8 @@ pub enum MergedNode<'a> {
     Conflict,
     /// Ours is a block sequence the merge cannot key; `text` (its lines
     /// merged three-way, in ours' columns and line ending, with
-    /// `conflicts` marker blocks) replaces its lines. `value` is what a
-    /// clean `text` holds, for the read-back check.
-    Lines {
-        text: String,
-        conflicts: usize,
-        value: Option<Value>,
-    },
+    /// `conflicts` marker blocks) replaces its lines.
+    Lines { text: String, conflicts: usize },
 }
 
 /// One element of a merged mapping or sequence, in output order: an

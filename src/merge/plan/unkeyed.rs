@@ -10,9 +10,8 @@
 
 use super::{Merged, MergedNode, Merger, TheirsNode, is_ours_unchanged};
 use crate::merge::lines::merge_lines;
-use crate::yaml::block::{self, Item, Node, Style, node_eq};
+use crate::yaml::block::{Item, Node, Style, node_eq};
 use crate::yaml::reindent;
-use serde_json::Value;
 
 /// Longest list whose items are matched by position (the check that no
 /// item moved compares every pair).
@@ -108,12 +107,7 @@ impl<'a> Merger<'a, '_> {
         };
         let (text, conflicts) =
             merge_lines(&base_region, ours_region, &theirs_region, self.opts, nl);
-        let value = (conflicts == 0).then(|| region_value(&text, nl)).flatten();
-        Some(MergedNode::Lines {
-            text,
-            conflicts,
-            value,
-        })
+        Some(MergedNode::Lines { text, conflicts })
     }
 }
 
@@ -141,20 +135,4 @@ fn region<'t>(text: &'t str, n: &Node) -> Option<(&'t str, usize)> {
         return None;
     }
     Some((&text[first.lead..last.next], first.dash - first.line_start))
-}
-
-/// The value a merged region holds, read as the value of a key; `None`
-/// when it is not a document the strict parser reads (the merge then does
-/// not verify and the driver falls back to git's merge of the file).
-fn region_value(text: &str, nl: &str) -> Option<Value> {
-    let doc = format!("k:{nl}{text}");
-    let v = match block::scan(&doc) {
-        Ok(d) => block::to_value(&d.root),
-        Err(_) => block::strict_value(&doc).ok()?,
-    };
-    // Moved out, not cloned: the region may be most of a large file.
-    match v {
-        Value::Object(mut m) => m.swap_remove("k"),
-        _ => None,
-    }
 }

@@ -125,11 +125,14 @@ pub(super) fn split_lines(text: &str) -> Result<Lines, Unsupported> {
         return unsupported(1, "text too large");
     }
     let b = text.as_bytes();
-    let mut lines = Vec::with_capacity(b.len() / 24 + 1);
+    // Counted first: the table is allocated once, at its size (growing
+    // it would touch, and have the kernel zero, twice the memory).
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', b).count() + 1);
+    let mut breaks = memchr::memchr_iter(b'\n', b);
     let mut pos = 0;
     let mut stream = Stream::default();
     while pos < b.len() {
-        let nl = text[pos..].find('\n').map_or(b.len(), |p| pos + p);
+        let nl = breaks.next().unwrap_or(b.len());
         let next = if nl < b.len() { nl + 1 } else { nl };
         let end = if nl > pos && b[nl - 1] == b'\r' {
             nl - 1
